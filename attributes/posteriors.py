@@ -1,0 +1,192 @@
+"""Posteriors: the networks' output for a batch of images, in schema terms.
+
+This is the one seam between ``attributes`` (which produces posteriors) and
+``engine`` (which evaluates rules on them). Everything on either side can be
+built and tested against it alone, for example the evaluator on hand-made
+posteriors.
+
+String attributes are read per position: position ``i`` holds a distribution
+over the alphabet plus an end-of-string symbol, and the string is read left
+to right up to the first end symbol. The positions are treated as
+independent, so the probability of a string ``s`` of length ``n`` is
+
+    P(s) = prod_{i < n} p_i(s[i]) * prod_{i >= n} p_i(end)
+
+and "none" is the empty string, all positions at the end symbol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from signrules.attributes.errors import SchemaError
+from signrules.attributes.schema import Schema, StringAttribute
+
+__all__ = ["Posteriors", "SequencePosterior"]
+
+# Probabilities are clipped before taking logs so that a head that is certain
+# of a symbol does not turn every other string into -inf, which would make
+# ranking among unlikely strings arbitrary.
+_LOG_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class SequencePosterior:
+    """Per-position symbol distributions of one string attribute.
+
+    ``probs`` has shape (N, max_length, len(alphabet) + 1); the last symbol of
+    the third axis is the end of the string.
+    """
+
+    attribute: StringAttribute
+    probs: np.ndarray
+
+    def __post_init__(self) -> None:
+        expected = (self.attribute.max_length, self.attribute.num_symbols)
+        if self.probs.ndim != 3 or self.probs.shape[1:] != expected:
+            raise SchemaError(
+                f'string attribute "{self.attribute.name}" expects probabilities of shape '
+                f"(N, {expected[0]}, {expected[1]}), got {self.probs.shape}"
+            )
+
+    def __len__(self) -> int:
+        return self.probs.shape[0]
+
+    def encode(self, strings: Sequence[str]) -> np.ndarray:
+        """Return symbol indices of shape (len(strings), max_length), padded with end."""
+        attribute = self.attribute
+        lookup = {symbol: i for i, symbol in enumerate(attribute.alphabet)}
+        codes = np.full((len(strings), attribute.max_length), attribute.end_index, dtype=np.int64)
+        for row, string in enumerate(strings):
+            attribute.check(string)
+            codes[row, : len(string)] = [lookup[symbol] for symbol in string]
+        return codes
+
+    def log_prob(self, strings: Sequence[str]) -> np.ndarray:
+        """Return log P(string) for every image and string, shape (N, len(strings))."""
+        codes = self.encode(strings)
+        log_probs = np.log(np.clip(self.probs, _LOG_FLOOR, 1.0))
+        positions = np.arange(self.attribute.max_length)
+
+        # log_probs[:, positions, codes] gathers, for each string, the log
+        # probability of its symbol at each position: shape (N, S, L).
+        gathered = log_probs[:, positions[None, :], codes]
+        return gathered.sum(axis=2)
+
+    def prob(self, strings: Sequence[str]) -> np.ndarray:
+        """Return P(string) for every image and string, shape (N, len(strings))."""
+        return np.exp(self.log_prob(strings))
+
+    def decode(self) -> list[str]:
+        """Return the most likely symbol at each position, read up to the first end."""
+        best = self.probs.argmax(axis=2)
+        alphabet = self.attribute.alphabet
+        strings = []
+        for row in best:
+            symbols = []
+            for code in row:
+                if code == self.attribute.end_index:
+                    break
+                symbols.append(alphabet[code])
+            strings.append("".join(symbols))
+        return strings
+
+
+@dataclass(frozen=True)
+class Posteriors:
+    """Network output for N images: one entry per schema attribute.
+
+    - ``categorical[name]``: probabilities of shape (N, len(values));
+    - ``strings[name]``: a SequencePosterior;
+    - ``embeddings[name]``: L2-normalised vectors of shape (N, dim).
+    """
+
+    schema: Schema
+    categorical: Mapping[str, np.ndarray]
+    strings: Mapping[str, SequencePosterior]
+    embeddings: Mapping[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        missing = [n for n in self.schema.categorical if n not in self.categorical]
+        missing += [n for n in self.schema.strings if n not in self.strings]
+        missing += [n for n in self.schema.embeddings if n not in self.embeddings]
+        if missing:
+            raise SchemaError(f"posteriors lack schema attributes: {', '.join(missing)}")
+
+        sizes = {len(p) for p in self.categorical.values()}
+        sizes |= {len(p) for p in self.strings.values()}
+        sizes |= {len(e) for e in self.embeddings.values()}
+        if len(sizes) > 1:
+            raise SchemaError(f"posteriors disagree on the number of images: {sorted(sizes)}")
+
+        for name, attribute in self.schema.categorical.items():
+            shape = self.categorical[name].shape
+            if len(shape) != 2 or shape[1] != len(attribute.values):
+                raise SchemaError(
+                    f'attribute "{name}" expects probabilities of shape '
+                    f"(N, {len(attribute.values)}), got {shape}"
+                )
+        for name, attribute in self.schema.embeddings.items():
+            shape = self.embeddings[name].shape
+            if len(shape) != 2 or shape[1] != attribute.dim:
+                raise SchemaError(
+                    f'embedding "{name}" expects shape (N, {attribute.dim}), got {shape}'
+                )
+
+    def __len__(self) -> int:
+        for probs in self.categorical.values():
+            return len(probs)
+        for sequence in self.strings.values():
+            return len(sequence)
+        for vectors in self.embeddings.values():
+            return len(vectors)
+        return 0
+
+    def select(self, index: slice | Sequence[int] | np.ndarray) -> Posteriors:
+        """Return the posteriors of a subset of the images, in the given order."""
+        return Posteriors(
+            schema=self.schema,
+            categorical={n: p[index] for n, p in self.categorical.items()},
+            strings={
+                n: SequencePosterior(s.attribute, s.probs[index]) for n, s in self.strings.items()
+            },
+            embeddings={n: e[index] for n, e in self.embeddings.items()},
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Posteriors]) -> Posteriors:
+        """Join the posteriors of several batches made with the same schema."""
+        if not parts:
+            raise ValueError("cannot concatenate an empty list of posteriors")
+        schema = parts[0].schema
+        if any(part.schema != schema for part in parts):
+            raise SchemaError("cannot concatenate posteriors made with different schemas")
+        return cls(
+            schema=schema,
+            categorical={
+                n: np.concatenate([p.categorical[n] for p in parts]) for n in schema.categorical
+            },
+            strings={
+                n: SequencePosterior(
+                    schema.strings[n], np.concatenate([p.strings[n].probs for p in parts])
+                )
+                for n in schema.strings
+            },
+            embeddings={
+                n: np.concatenate([p.embeddings[n] for p in parts]) for n in schema.embeddings
+            },
+        )
+
+    def most_likely(self) -> list[dict[str, str]]:
+        """Return, per image, the most likely value of every categorical and string attribute."""
+        rows: list[dict[str, str]] = [{} for _ in range(len(self))]
+        for name, attribute in self.schema.categorical.items():
+            for row, index in zip(rows, self.categorical[name].argmax(axis=1)):
+                row[name] = attribute.values[index]
+        for name, sequence in self.strings.items():
+            for row, string in zip(rows, sequence.decode()):
+                row[name] = string
+        return rows

@@ -1,0 +1,2 @@
+"""Rule side of signrules: the rule language, linter, evaluator, exemplar
+bank, classifier API and command line."""

@@ -1,0 +1,5 @@
+import sys
+
+from signrules.engine.cli import main
+
+sys.exit(main())
