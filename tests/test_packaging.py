@@ -1,5 +1,7 @@
 """Packaging: every source folder is installed under the signrules namespace."""
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -22,8 +24,19 @@ def test_every_package_listed_in_pyproject():
     assert listed - found == set(), "these listed packages have no __init__.py"
 
 
-def test_no_generic_top_level_module():
-    import importlib.util
+def test_no_generic_top_level_module(tmp_path):
+    # Run from an empty folder: the repository root itself has engine/ and
+    # attributes/ folders, which Python would find from there.
+    code = "import importlib.util as u; print([n for n in ('engine', 'attributes', 'rules') if u.find_spec(n)])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
 
-    for name in ("engine", "attributes", "rules"):
-        assert importlib.util.find_spec(name) is None, f"'{name}' must not be importable"
+    assert result.stdout.strip() == "[]"
+
+
+def test_signrules_namespace_importable(tmp_path):
+    code = "import signrules.engine.cli, signrules.attributes.schema, signrules.rules"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
