@@ -1,0 +1,160 @@
+"""The attribute network: one convolutional backbone, one head per attribute.
+
+The backbone is a VGG-style stack of 3x3 convolutions for 32x32 crops
+(about 38 M multiply-adds per image). Its last feature map is flattened
+rather than pooled because the string heads read symbols by position, and
+global pooling would throw away where a digit sits.
+
+Heads, all on the shared 256-d feature:
+
+- categorical attribute: logits over the schema's values;
+- string attribute: per-position logits over the alphabet plus an end symbol;
+- embedding attribute: an L2-normalised vector, trained with a cosine-softmax
+  (normalised-softmax) loss against learned class prototypes, so that the
+  cosine similarity between two embeddings measures pictogram similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from signrules.attributes.posteriors import Posteriors, SequencePosterior
+from signrules.attributes.schema import Schema
+
+__all__ = ["AttributeNet", "Backbone", "NetConfig", "PlainClassifier", "outputs_to_posteriors"]
+
+# Per-channel statistics of the GTSRB training images, used to normalise input.
+# Fixed constants rather than learned state so that the weights file does not
+# depend on which images the statistics were computed from.
+IMAGE_MEAN = (0.34, 0.31, 0.32)
+IMAGE_STD = (0.27, 0.26, 0.27)
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    """Architecture of the attribute network; stored with the weights."""
+
+    input_size: int = 32
+    widths: tuple[int, int, int] = (32, 64, 128)
+    feature_dim: int = 256
+    dropout: float = 0.2
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "widths": list(self.widths)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> NetConfig:
+        data = dict(data)
+        data["widths"] = tuple(data["widths"])
+        return cls(**data)
+
+
+def _conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+        nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),
+    )
+
+
+class Backbone(nn.Module):
+    """Three conv stages, then a flattened map projected to ``feature_dim``."""
+
+    def __init__(self, config: NetConfig) -> None:
+        super().__init__()
+        if config.input_size % 8:
+            raise ValueError(f"input_size must be a multiple of 8, got {config.input_size}")
+        c1, c2, c3 = config.widths
+        self.register_buffer("mean", torch.tensor(IMAGE_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(IMAGE_STD).view(1, 3, 1, 1), persistent=False)
+        self.features = nn.Sequential(_conv_block(3, c1), _conv_block(c1, c2), _conv_block(c2, c3))
+        side = config.input_size // 8
+        self.project = nn.Sequential(
+            nn.Flatten(),
+            nn.Dropout(config.dropout),
+            nn.Linear(c3 * side * side, config.feature_dim, bias=False),
+            nn.BatchNorm1d(config.feature_dim),
+            nn.ReLU(inplace=True),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Map images (N, 3, H, W) in [0, 1] to features (N, feature_dim)."""
+        return self.project(self.features((images - self.mean) / self.std))
+
+
+class AttributeNet(nn.Module):
+    """Backbone plus one head per schema attribute.
+
+    ``forward`` returns a dict: categorical name -> logits (N, K); string
+    name -> logits (N, max_length, alphabet + 1); embedding name -> unit
+    vectors (N, dim).
+    """
+
+    def __init__(self, schema: Schema, config: NetConfig | None = None) -> None:
+        super().__init__()
+        self.schema = schema
+        self.config = config or NetConfig()
+        width = self.config.feature_dim
+        self.backbone = Backbone(self.config)
+        self.categorical_heads = nn.ModuleDict(
+            {name: nn.Linear(width, len(a.values)) for name, a in schema.categorical.items()}
+        )
+        self.string_heads = nn.ModuleDict(
+            {name: nn.Linear(width, a.max_length * a.num_symbols) for name, a in schema.strings.items()}
+        )
+        self.embedding_heads = nn.ModuleDict(
+            {
+                name: nn.Sequential(nn.Linear(width, width), nn.ReLU(inplace=True), nn.Linear(width, a.dim))
+                for name, a in schema.embeddings.items()
+            }
+        )
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        features = self.backbone(images)
+        outputs: dict[str, torch.Tensor] = {}
+        for name, head in self.categorical_heads.items():
+            outputs[name] = head(features)
+        for name, head in self.string_heads.items():
+            attribute = self.schema.strings[name]
+            outputs[name] = head(features).view(-1, attribute.max_length, attribute.num_symbols)
+        for name, head in self.embedding_heads.items():
+            outputs[name] = F.normalize(head(features), dim=1)
+        return outputs
+
+
+class PlainClassifier(nn.Module):
+    """The same backbone with one softmax layer over dataset classes.
+
+    This is the baseline that rule-based classification is measured against.
+    """
+
+    def __init__(self, num_classes: int, config: NetConfig | None = None) -> None:
+        super().__init__()
+        self.config = config or NetConfig()
+        self.backbone = Backbone(self.config)
+        self.classifier = nn.Linear(self.config.feature_dim, num_classes)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.backbone(images))
+
+
+def outputs_to_posteriors(outputs: dict[str, torch.Tensor], schema: Schema) -> Posteriors:
+    """Convert network outputs (logits and embeddings) into Posteriors."""
+    categorical = {
+        name: torch.softmax(outputs[name].float(), dim=1).numpy() for name in schema.categorical
+    }
+    strings = {
+        name: SequencePosterior(attribute, torch.softmax(outputs[name].float(), dim=2).numpy())
+        for name, attribute in schema.strings.items()
+    }
+    embeddings = {name: outputs[name].float().numpy().astype(np.float32) for name in schema.embeddings}
+    return Posteriors(schema=schema, categorical=categorical, strings=strings, embeddings=embeddings)

@@ -1,0 +1,45 @@
+"""Command-line options of training, kept apart from the training code so
+that building the ``signrules`` parser does not import torch."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["DEFAULT_GTSRB", "get_args_parser"]
+
+#: GTSRB training folder as seen from a checkout next to the shared data.
+DEFAULT_GTSRB = Path("../shared/data/gtsrb/Final_Training")
+
+
+def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """Add the training options to ``parser`` (or a new one) and return it."""
+    parser = parser or argparse.ArgumentParser(description="Train the signrules attribute network")
+    parser.add_argument("--data", type=Path, default=DEFAULT_GTSRB,
+                        help="GTSRB Final_Training folder (default: %(default)s)")
+    parser.add_argument("--output-dir", type=Path, default=Path("runs/attributes"),
+                        help="folder for the checkpoint, metrics and log (default: %(default)s)")
+    parser.add_argument("--export", type=Path, default=None,
+                        help="write the final weights file here, e.g. attributes/weights/attributes.pt")
+    parser.add_argument("--model", choices=["attributes", "plain"], default="attributes",
+                        help="attribute network, or the plain 43-way softmax baseline")
+    parser.add_argument("--exclude-classes", default="",
+                        help="comma-separated GTSRB class ids left out of training entirely")
+    parser.add_argument("--epochs", type=int, default=14, help="passes over the real training images")
+    parser.add_argument("--batch-size", type=int, default=256,
+                        help="images per step; half real, half synthetic for the attribute network")
+    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of AdamW")
+    parser.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW weight decay")
+    parser.add_argument("--synthetic", type=int, default=100_000,
+                        help="number of synthetic signs rendered (and cached) for training")
+    parser.add_argument("--synthetic-ratio", type=float, default=1.0,
+                        help="synthetic images per real image in each epoch")
+    parser.add_argument("--augment-strength", type=float, default=1.0,
+                        help="scale of geometric and photometric augmentation; 0 turns it off")
+    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
+    parser.add_argument("--workers", type=int, default=2, help="processes that render synthetic signs")
+    parser.add_argument("--resume", action="store_true", help="continue from output-dir/checkpoint.pt")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny run (a few thousand images, one epoch) for tests and smoke checks")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    return parser
