@@ -65,7 +65,7 @@ class AttributeLoss(nn.Module):
         for name in self.schema.embeddings:
             terms[name] = self.metric[name](outputs[name], labels[name])
         total = torch.stack(list(terms.values())).sum()
-        return total, {name: float(value) for name, value in terms.items()}
+        return total, {name: float(value.detach()) for name, value in terms.items()}
 
 
 def _masked_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -171,7 +171,7 @@ def train_one_epoch(model, criterion, optimizer, scheduler, augment, data, args,
         if args.model == "plain":
             targets = torch.from_numpy(data.train_class_ids[real])
             loss = F.cross_entropy(model(images), targets)
-            terms = {"class": float(loss)}
+            terms = {"class": float(loss.detach())}
         else:
             for name in model.schema.embeddings:
                 labels[name] = pictogram_index(labels[name])
@@ -184,7 +184,7 @@ def train_one_epoch(model, criterion, optimizer, scheduler, augment, data, args,
 
         for name, value in terms.items():
             sums[name] = sums.get(name, 0.0) + value
-        bar.set_postfix(loss=f"{float(loss):.3f}")
+        bar.set_postfix(loss=f"{float(loss.detach()):.3f}")
     return {name: total / len(batches) for name, total in sums.items()}
 
 

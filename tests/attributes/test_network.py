@@ -1,0 +1,185 @@
+"""Attribute network: head shapes, masked losses, weights files, fused inference."""
+
+import numpy as np
+import pytest
+import torch
+
+from signrules.attributes.errors import WeightsError
+from signrules.attributes.inference import AttributePredictor, fuse_batch_norm
+from signrules.attributes.labels import IGNORE, encode_labels
+from signrules.attributes.losses import AttributeLoss, CosineSoftmaxLoss
+from signrules.attributes.network import AttributeNet, NetConfig, PlainClassifier
+from signrules.attributes.schema import Schema, default_schema
+from signrules.attributes.weights import load_attribute_net, save_attribute_net
+
+
+@pytest.fixture(autouse=True)
+def seed():
+    torch.manual_seed(0)
+
+
+@pytest.fixture
+def schema():
+    return default_schema()
+
+
+@pytest.fixture
+def model(schema):
+    return AttributeNet(schema).eval()
+
+
+class TestCategoricalHeads:
+    def test_forward_shape(self, model, schema):
+        outputs = model(torch.rand(5, 3, 32, 32))
+
+        for name, attribute in schema.categorical.items():
+            assert outputs[name].shape == (5, len(attribute.values))
+
+    def test_loss_masking(self, model, schema):
+        # An unknown label must contribute nothing: changing the logits of a
+        # masked image leaves the loss unchanged.
+        criterion = AttributeLoss(schema, num_pictogram_classes=3, embedding_dim=64)
+        records = [{"shape": "circle"}, {"shape": None}]
+        labels = {k: torch.from_numpy(v) for k, v in encode_labels(records, schema).items()}
+        outputs = model(torch.rand(2, 3, 32, 32))
+
+        _, terms = criterion(outputs, labels)
+        outputs["shape"] = outputs["shape"].clone()
+        outputs["shape"][1] += 100.0
+        _, terms_changed = criterion(outputs, labels)
+
+        assert terms["shape"] == pytest.approx(terms_changed["shape"])
+        assert terms["fill"] == 0.0
+
+    def test_new_attribute_needs_only_schema(self):
+        # Adding a categorical attribute is a schema entry: the network grows a head.
+        data = {
+            "categorical": {"shape": {"values": ["circle", "triangle"]}, "finish": {"values": ["matte", "glossy"]}},
+            "strings": {"digits": {"alphabet": "0123456789", "max_length": 3}},
+            "embedding": {"pictogram": {"dim": 8}},
+        }
+        schema = Schema.from_dict(data)
+        outputs = AttributeNet(schema).eval()(torch.rand(2, 3, 32, 32))
+
+        assert outputs["finish"].shape == (2, 2)
+
+
+class TestStringHeads:
+    def test_forward_shape(self, model, schema):
+        outputs = model(torch.rand(4, 3, 32, 32))
+
+        for name, attribute in schema.strings.items():
+            assert outputs[name].shape == (4, attribute.max_length, attribute.num_symbols)
+
+    def test_loss_masking(self, model, schema):
+        criterion = AttributeLoss(schema, num_pictogram_classes=3, embedding_dim=64)
+        labels = {k: torch.from_numpy(v) for k, v in encode_labels([{"digits": "60"}, {}], schema).items()}
+        outputs = model(torch.rand(2, 3, 32, 32))
+
+        _, terms = criterion(outputs, labels)
+        outputs["digits"] = outputs["digits"].clone()
+        outputs["digits"][1] -= 50.0
+        _, terms_changed = criterion(outputs, labels)
+
+        assert labels["digits"][1].tolist() == [IGNORE] * 3
+        assert terms["digits"] == pytest.approx(terms_changed["digits"])
+
+
+class TestEmbeddingHead:
+    def test_forward_unit_norm(self, model):
+        embeddings = model(torch.rand(6, 3, 32, 32))["pictogram"]
+
+        assert embeddings.shape == (6, 64)
+        assert torch.allclose(embeddings.norm(dim=1), torch.ones(6), atol=1e-5)
+
+    def test_loss_masking(self):
+        criterion = CosineSoftmaxLoss(num_classes=4, dim=8)
+        embeddings = torch.nn.functional.normalize(torch.randn(3, 8), dim=1)
+
+        all_masked = criterion(embeddings, torch.tensor([IGNORE, IGNORE, IGNORE]))
+        one_known = criterion(embeddings, torch.tensor([2, IGNORE, IGNORE]))
+
+        assert float(all_masked) == 0.0
+        assert float(one_known) > 0.0
+
+    def test_too_few_classes_error(self):
+        with pytest.raises(ValueError, match="at least 2 pictogram classes, got 1"):
+            CosineSoftmaxLoss(num_classes=1, dim=8)
+
+
+def test_plain_classifier_shape():
+    logits = PlainClassifier(43).eval()(torch.rand(2, 3, 32, 32))
+
+    assert logits.shape == (2, 43)
+
+
+def test_input_size_error():
+    with pytest.raises(ValueError, match="multiple of 8, got 30"):
+        AttributeNet(default_schema(), NetConfig(input_size=30))
+
+
+def test_fused_network_matches(model):
+    images = torch.rand(8, 3, 32, 32)
+    with torch.inference_mode():
+        expected = model(images)
+        actual = fuse_batch_norm(model)(images)
+
+    for name in expected:
+        assert torch.allclose(expected[name], actual[name], atol=1e-4), name
+
+
+def test_predictor_alone_and_in_batch(model):
+    # The same image gives the same posteriors alone and inside a batch.
+    images = np.random.default_rng(0).integers(0, 256, (70, 32, 32, 3), dtype=np.uint8)
+    predictor = AttributePredictor(model)
+
+    batch = predictor.predict(images)
+    alone = predictor.predict(images[66:67])
+
+    for name in batch.categorical:
+        np.testing.assert_allclose(batch.categorical[name][66], alone.categorical[name][0], atol=1e-5)
+    np.testing.assert_allclose(batch.embeddings["pictogram"][66], alone.embeddings["pictogram"][0], atol=1e-5)
+
+
+def test_weights_round_trip(model, tmp_path):
+    path = tmp_path / "weights.pt"
+    fingerprint = save_attribute_net(path, model, {"validation": {"shape": 0.5}})
+
+    loaded, metadata = load_attribute_net(path)
+    images = torch.rand(3, 3, 32, 32)
+    with torch.inference_mode():
+        expected = model(images)["shape"]
+        actual = loaded(images)["shape"]
+
+    assert metadata["weights_fingerprint"] == fingerprint
+    assert metadata["validation"] == {"shape": 0.5}
+    # Parameters are stored as float16, so outputs agree to about 1e-2.
+    assert torch.allclose(expected, actual, atol=5e-2)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "weights file not found"),
+        (b"", "cannot read weights"),
+        (b"not a torch archive", "cannot read weights"),
+    ],
+)
+def test_weights_load_errors(tmp_path, content, message):
+    path = tmp_path / "weights.pt"
+    if content is not None:
+        path.write_bytes(content)
+
+    with pytest.raises(WeightsError, match=message) as info:
+        load_attribute_net(path)
+
+    assert str(path) in str(info.value)
+
+
+def test_weights_other_schema_rejected(model, tmp_path):
+    path = tmp_path / "weights.pt"
+    save_attribute_net(path, model, {})
+    other = Schema.from_dict({"categorical": {"shape": {"values": ["circle", "square"]}}})
+
+    with pytest.raises(WeightsError, match="another attribute schema"):
+        load_attribute_net(path, schema=other)
