@@ -1,0 +1,171 @@
+"""Training augmentation: shapes, ranges, determinism, no flips, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from signrules.attributes.augment import TrainAugment
+
+
+def random_batch(count: int = 16, size: int = 32, seed: int = 0) -> torch.Tensor:
+    return torch.rand(count, 3, size, size, generator=torch.Generator().manual_seed(seed))
+
+
+def seeded(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+@pytest.mark.parametrize("strength", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("size", [32, 48])
+def test_augment_keeps_shape_and_range(strength, size):
+    images = random_batch(size=size)
+    result = TrainAugment(strength)(images, seeded(0))
+
+    assert result.shape == images.shape
+    assert result.dtype == images.dtype
+    assert result.min() >= 0.0
+    assert result.max() <= 1.0
+
+
+def test_augment_leaves_input_untouched():
+    images = random_batch()
+    copy = images.clone()
+    TrainAugment()(images, seeded(0))
+
+    assert torch.equal(images, copy)
+
+
+def test_augment_deterministic_under_seed():
+    images = random_batch()
+    augment = TrainAugment()
+
+    assert torch.equal(augment(images, seeded(3)), augment(images, seeded(3)))
+    assert not torch.equal(augment(images, seeded(3)), augment(images, seeded(4)))
+
+
+def test_augment_strength_zero_is_identity():
+    images = random_batch()
+
+    assert torch.equal(TrainAugment(0.0)(images, seeded(0)), images)
+
+
+def test_augment_changes_images():
+    images = random_batch()
+    result = TrainAugment()(images, seeded(0))
+
+    assert (result - images).abs().mean() > 0.02
+
+
+def test_augment_never_flips():
+    # A bright block on the left: rotation, scale and translation may move
+    # its centre of mass by at most about 0.25 of the width, a horizontal
+    # flip would move it from 0.15 to 0.85.
+    images = torch.zeros(256, 3, 32, 32)
+    images[:, :, 8:24, 2:8] = 1.0
+    result = TrainAugment(1.0, brightness=0.0, contrast=0.0, noise=0.0)(images, seeded(5))
+
+    mass = result.mean(dim=1)
+    columns = torch.arange(32, dtype=torch.float32) + 0.5
+    centre = (mass.sum(dim=1) * columns).sum(dim=1) / mass.sum(dim=(1, 2)) / 32
+    assert centre.max() < 0.5
+    assert centre.mean() < 0.3
+
+
+def hue_degrees(rgb: torch.Tensor) -> torch.Tensor:
+    """Return the HSV hue of (N, 3) colours in degrees, in (-180, 180]."""
+    red, green, blue = rgb.unbind(dim=1)
+    return torch.rad2deg(torch.atan2(3**0.5 * (green - blue), 2 * red - green - blue))
+
+
+def test_augment_keeps_red_red():
+    # Colour is a label: at twice the default strength, the hue of a red
+    # plate turns by at most 0.04 turns (14 degrees), and gamma adds up to
+    # about 8 degrees more.
+    images = torch.zeros(128, 3, 32, 32)
+    images[:, 0] = 0.8
+    images[:, 1] = 0.1
+    images[:, 2] = 0.12
+    result = TrainAugment(2.0, brightness=0.0, contrast=0.0, saturation=0.0, noise=0.0)(images, seeded(2))
+    shift = hue_degrees(result.mean(dim=(2, 3))) - hue_degrees(torch.tensor([[0.8, 0.1, 0.12]]))
+
+    assert shift.abs().max() < 25.0
+
+
+def test_augment_red_stays_dominant():
+    images = torch.zeros(128, 3, 32, 32)
+    images[:, 0] = 0.8
+    images[:, 1] = 0.1
+    images[:, 2] = 0.12
+    mean = TrainAugment()(images, seeded(2)).mean(dim=(2, 3))
+
+    assert (mean[:, 0] > mean[:, 1]).all()
+    assert (mean[:, 0] > mean[:, 2]).all()
+
+
+def test_augment_fast_per_image():
+    # CPU time of one thread, the best of three runs, so that other jobs
+    # on a busy test machine do not count.
+    images = random_batch(count=256)
+    augment = TrainAugment()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        augment(images, seeded(0))
+        elapsed = []
+        for seed in range(3):
+            start = time.process_time()
+            augment(images, seeded(seed))
+            elapsed.append(time.process_time() - start)
+    finally:
+        torch.set_num_threads(threads)
+
+    assert min(elapsed) / 256 < 1e-3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "name"),
+    [
+        ({"strength": -1.0}, "strength"),
+        ({"strength": 3.0}, "strength"),
+        ({"rotation": 90.0}, "rotation"),
+        ({"scale": (1.2, 1.5)}, "scale"),
+        ({"scale": (0.8,)}, "scale"),
+        ({"translation": 0.8}, "translation"),
+        ({"hue": 0.2}, "hue"),
+        ({"gamma": 0.5}, "gamma"),
+        ({"blur": 1.5}, "blur"),
+        ({"noise": -0.1}, "noise"),
+    ],
+)
+def test_augment_rejects_bad_arguments(arguments, name):
+    with pytest.raises(ValueError, match=f"{name} must .* got"):
+        TrainAugment(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("images", "message"),
+    [
+        (torch.rand(4, 1, 32, 32), "shape"),
+        (torch.rand(3, 32, 32), "shape"),
+        (torch.zeros(4, 3, 32, 32, dtype=torch.uint8), "floating"),
+    ],
+)
+def test_augment_rejects_bad_images(images, message):
+    with pytest.raises(ValueError, match=message):
+        TrainAugment()(images, seeded(0))
+
+
+def test_augment_empty_batch():
+    images = torch.zeros(0, 3, 32, 32)
+
+    assert TrainAugment()(images, seeded(0)).shape == (0, 3, 32, 32)
+
+
+def test_augment_repr_names_settings():
+    text = repr(TrainAugment(0.5, rotation=8.0))
+
+    assert "strength=0.5" in text
+    assert "rotation=8.0" in text
