@@ -264,12 +264,7 @@ def _syntax_problem(error: UnexpectedInput, text: str, path: str) -> Problem:
         line, column, found = _token_position(token, text)
 
     if label is None and error.state is not None:
-        label = error.match_examples(
-            lambda example: _parse(example, "<example>"),
-            RULE_SYNTAX_ERRORS,
-            token_type_match_fallback=True,
-            use_accepts=True,
-        )
+        label = _match_examples(error)
 
     listed = _join(sorted((words.get(name, name) for name in expected), key=_word_order))
     if not label:
@@ -279,6 +274,46 @@ def _syntax_problem(error: UnexpectedInput, text: str, path: str) -> Problem:
     else:
         message = f"{label}, found {found}"
     return _problem(path, line, column, message)
+
+
+def _match_examples(error: UnexpectedInput) -> str | None:
+    """Return the label of the table example that failed like ``error``, or None.
+
+    This follows lark's ``UnexpectedInput.match_examples`` with
+    ``use_accepts`` and ``token_type_match_fallback``: the parser state must
+    match, and the same token wins over the same kind of token, which wins
+    over the state alone. It is reimplemented because lark 1.3.1 raises
+    TypeError while logging a rejected match, and so that each example is
+    parsed once per process.
+    """
+    same_state = None
+    same_kind = None
+    for label, example in _example_errors():
+        if example.state != error.state:
+            continue
+        if isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken):
+            if example.accepts != error.accepts:
+                continue
+        if isinstance(error, UnexpectedToken | UnexpectedEOF) and isinstance(example, UnexpectedToken | UnexpectedEOF):
+            if example.token == error.token:
+                return label
+            if same_kind is None and example.token.type == error.token.type:
+                same_kind = label
+        if same_state is None:
+            same_state = label
+    return same_kind or same_state
+
+
+@cache
+def _example_errors() -> list[tuple[str, UnexpectedInput]]:
+    errors = []
+    for label, examples in RULE_SYNTAX_ERRORS:
+        for example in examples:
+            try:
+                _parse(example, "<example>")
+            except UnexpectedInput as error:
+                errors.append((label, error))
+    return errors
 
 
 def _accepted(state) -> set[str]:

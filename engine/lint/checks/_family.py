@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from signrules.attributes.schema import Schema
-from signrules.engine.syntax import Comparison, SignDeclaration, ValueKind, iter_atoms
+from signrules.engine.syntax import Comparison, RangeRestriction, SignDeclaration, ValueKind, iter_atoms
 
 
 def parameter_attribute(sign: SignDeclaration, schema: Schema) -> str | None:
@@ -26,6 +26,8 @@ def member_values(sign: SignDeclaration, schema: Schema) -> list[int] | None:
     limit = 10 ** schema.strings[attribute].max_length
     if sign.restriction is None:
         return list(range(limit))
+    if isinstance(sign.restriction, RangeRestriction) and sign.restriction.step < 1:
+        return None
     values = sign.restriction.values()
     # A range far beyond what the attribute can show is reported by
     # parameter-misuse; clamping keeps this from building it.
