@@ -32,7 +32,7 @@ __all__ = ["RENDERER_VERSION", "SyntheticData", "cache_dir", "render_dataset", "
 logger = logging.getLogger(__name__)
 
 #: Version of the renderer's output; part of every cache key.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 # Images per task sent to a worker process: at most this many, so that the
 # progress bar moves, and at least a quarter of a worker's share, so that
@@ -156,6 +156,10 @@ def render_dataset(
     The result depends only on ``count``, ``seed``, ``size``, the schema and
     the renderer version, never on ``workers``. With ``cache`` the dataset
     is read from, or written to, the cache folder (see ``cache_dir``).
+
+    With ``workers`` > 1 the workers are new interpreters that import the
+    caller's main module, so a script must call this under
+    ``if __name__ == "__main__":``.
     """
     if count < 0:
         raise ValueError(f"count must be at least 0, got {count}")

@@ -11,6 +11,7 @@ red fill to an octagon, digits to a circle).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -110,6 +111,17 @@ def _style(rng: np.random.Generator, **overrides) -> SignStyle:
     return SignStyle(**values)
 
 
+def _make(shape: str, fill: str, border: str, strike: str = "none", *, style: SignStyle, **fields) -> SignSpec:
+    """Build a spec, dropping the plate's edge when it has no rim.
+
+    A thin edge around a plate without rim would read as a thin rim,
+    against its label "none".
+    """
+    if border == "none" and style.edge_colour is not None:
+        style = replace(style, edge_colour=None)
+    return SignSpec(shape, fill, border, strike, style=style, **fields)
+
+
 # --- templates -------------------------------------------------------------
 
 def _white_edge(rng: np.random.Generator) -> dict[str, object]:
@@ -130,8 +142,8 @@ def _prohibitory(rng):
         **_white_edge(rng),
     )
     if rng.random() < 0.6:
-        return SignSpec("circle", fill, "red", digits=_digits_realistic(rng), style=style, template="prohibitory")
-    return SignSpec("circle", fill, "red", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), style=style, template="prohibitory")
+        return _make("circle", fill, "red", digits=_digits_realistic(rng), style=style, template="prohibitory")
+    return _make("circle", fill, "red", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), style=style, template="prohibitory")
 
 
 def _end_of(rng):
@@ -150,10 +162,10 @@ def _end_of(rng):
     legend = "grey" if rng.random() < 0.5 else "black"
     content = rng.random()
     if content < 0.45:
-        return SignSpec("circle", "white", border, "diagonal", digits=_digits_realistic(rng), legend_colour=legend, style=style, template="end_of")
+        return _make("circle", "white", border, "diagonal", digits=_digits_realistic(rng), legend_colour=legend, style=style, template="end_of")
     if content < 0.7:
-        return SignSpec("circle", "white", border, "diagonal", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), legend_colour=legend, style=style, template="end_of")
-    return SignSpec("circle", "white", border, "diagonal", style=style, template="end_of")
+        return _make("circle", "white", border, "diagonal", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), legend_colour=legend, style=style, template="end_of")
+    return _make("circle", "white", border, "diagonal", style=style, template="end_of")
 
 
 def _mandatory(rng):
@@ -161,9 +173,9 @@ def _mandatory(rng):
     style = _style(rng, border_width=rng.uniform(0.02, 0.06))
     border = "white" if rng.random() < 0.7 else "none"
     if rng.random() < 0.15:
-        return SignSpec("circle", "blue", border, digits=_digits_realistic(rng), legend_colour="white", style=style, template="mandatory")
+        return _make("circle", "blue", border, digits=_digits_realistic(rng), legend_colour="white", style=style, template="mandatory")
     families = ("arrow",) if rng.random() < 0.75 else ("vehicle", "person", "road")
-    return SignSpec("circle", "blue", border, pictogram=_pictogram(rng, families), legend_colour="white", style=style, template="mandatory")
+    return _make("circle", "blue", border, pictogram=_pictogram(rng, families), legend_colour="white", style=style, template="mandatory")
 
 
 def _warning_triangle(rng):
@@ -176,7 +188,7 @@ def _warning_triangle(rng):
         pictogram = TRAFFIC_LIGHT_PICTOGRAM
     else:
         pictogram = _pictogram(rng, _WARNING_FAMILIES)
-    return SignSpec("triangle", fill, "red", pictogram=pictogram, style=style, template="warning_triangle")
+    return _make("triangle", fill, "red", pictogram=pictogram, style=style, template="warning_triangle")
 
 
 def _warning_diamond(rng):
@@ -186,10 +198,10 @@ def _warning_diamond(rng):
     style = _style(rng, border_width=rng.uniform(0.03, 0.06), edge_colour=fill if rng.random() < 0.5 else None, edge_width=0.04, corner_radius=rng.uniform(0.04, 0.12))
     roll = rng.random()
     if roll < 0.7:
-        return SignSpec("diamond", fill, "black", pictogram=_pictogram(rng, _WARNING_FAMILIES + ("arrow",)), style=style, template="warning_diamond")
+        return _make("diamond", fill, "black", pictogram=_pictogram(rng, _WARNING_FAMILIES + ("arrow",)), style=style, template="warning_diamond")
     if roll < 0.9:
-        return SignSpec("diamond", fill, "black", text=_word(rng), style=style, template="warning_diamond")
-    return SignSpec("diamond", fill, "black", digits=_digits_realistic(rng), style=style, template="warning_diamond")
+        return _make("diamond", fill, "black", text=_word(rng), style=style, template="warning_diamond")
+    return _make("diamond", fill, "black", digits=_digits_realistic(rng), style=style, template="warning_diamond")
 
 
 def _stop(rng):
@@ -197,7 +209,7 @@ def _stop(rng):
     word = "STOP" if roll < 0.5 else _pick(rng, STOP_WORDS[1:]) if roll < 0.85 else _word(rng)
     style = _style(rng, border_width=rng.uniform(0.03, 0.08), corner_radius=rng.uniform(0.0, 0.06), letter_stretch=rng.uniform(1.1, 1.7), legend_scale=rng.uniform(0.9, 1.05))
     border = "white" if rng.random() < 0.9 else "none"
-    return SignSpec("octagon", "red", border, text=word, legend_colour="white", style=style, template="stop")
+    return _make("octagon", "red", border, text=word, legend_colour="white", style=style, template="stop")
 
 
 def _yield(rng):
@@ -205,14 +217,14 @@ def _yield(rng):
     if rng.random() < 0.25:
         # US yield: the word in red on the white plate.
         word = _pick(rng, ("YIELD", "CEDA", "GIVE")) if rng.random() < 0.7 else _word(rng)
-        return SignSpec("inverted_triangle", "white", "red", text=word, legend_colour="red", style=style, template="yield")
+        return _make("inverted_triangle", "white", "red", text=word, legend_colour="red", style=style, template="yield")
     fill = "yellow" if rng.random() < 0.15 else "white"
-    return SignSpec("inverted_triangle", fill, "red", style=style, template="yield")
+    return _make("inverted_triangle", fill, "red", style=style, template="yield")
 
 
 def _priority(rng):
     style = _style(rng, border_width=rng.uniform(0.2, 0.3), edge_colour="black" if rng.random() < 0.5 else None, edge_width=0.03, corner_radius=rng.uniform(0.02, 0.08))
-    return SignSpec("diamond", "yellow", "white", style=style, template="priority")
+    return _make("diamond", "yellow", "white", style=style, template="priority")
 
 
 def _no_entry(rng):
@@ -221,8 +233,8 @@ def _no_entry(rng):
     if rng.random() < 0.15:
         # No stopping / no parking: blue disc, red rim, red bar.
         style = _style(rng, border_width=rng.uniform(0.12, 0.2), strike_style="bar", strike_colour="red")
-        return SignSpec("circle", "blue", "red", "diagonal", style=style, template="no_parking")
-    return SignSpec("circle", "red", border, pictogram=NO_ENTRY_PICTOGRAM, legend_colour="white", style=style, template="no_entry")
+        return _make("circle", "blue", "red", "diagonal", style=style, template="no_parking")
+    return _make("circle", "red", border, pictogram=NO_ENTRY_PICTOGRAM, legend_colour="white", style=style, template="no_entry")
 
 
 def _text_plate(rng):
@@ -231,15 +243,15 @@ def _text_plate(rng):
     border = _pick(rng, [b for b in ("white", "black", "none") if b != fill])
     style = _style(rng, aspect=rng.uniform(1.2, 2.6), border_width=rng.uniform(0.02, 0.07), corner_radius=rng.uniform(0.0, 0.15))
     if rng.random() < 0.25:
-        return SignSpec("rectangle", fill, border, text=_word(rng), pictogram=_pictogram(rng), legend_colour=legend, style=style, template="text_plate")
-    return SignSpec("rectangle", fill, border, text=_word(rng), legend_colour=legend, style=style, template="text_plate")
+        return _make("rectangle", fill, border, text=_word(rng), pictogram=_pictogram(rng), legend_colour=legend, style=style, template="text_plate")
+    return _make("rectangle", fill, border, text=_word(rng), legend_colour=legend, style=style, template="text_plate")
 
 
 def _us_speed_limit(rng):
     # Portrait white plate with a thin black rim; a word above the number.
     style = _style(rng, aspect=rng.uniform(0.7, 0.9), border_width=rng.uniform(0.02, 0.05), corner_radius=rng.uniform(0.03, 0.12), letter_stretch=rng.uniform(1.0, 1.4))
     word = _pick(rng, ("LIMIT", "SPEED", "MAX", "MIN", "ZONE", "MPH")) if rng.random() < 0.5 else ""
-    return SignSpec("rectangle", "white", "black", digits=_digits_realistic(rng), text=word, style=style, template="us_speed_limit")
+    return _make("rectangle", "white", "black", digits=_digits_realistic(rng), text=word, style=style, template="us_speed_limit")
 
 
 def _info_square(rng):
@@ -247,7 +259,7 @@ def _info_square(rng):
     fill = _pick(rng, ("blue", "green"))
     style = _style(rng, aspect=rng.uniform(0.85, 1.15), border_width=rng.uniform(0.02, 0.06))
     border = "white" if rng.random() < 0.6 else "none"
-    return SignSpec("rectangle", fill, border, pictogram=_pictogram(rng), legend_colour="white", style=style, template="info_square")
+    return _make("rectangle", fill, border, pictogram=_pictogram(rng), legend_colour="white", style=style, template="info_square")
 
 
 _TEMPLATES: tuple[tuple[Callable[[np.random.Generator], SignSpec], float], ...] = (
@@ -303,7 +315,7 @@ def _random_spec(rng: np.random.Generator, schema: Schema) -> SignSpec:
 
     aspect = rng.choice([rng.uniform(0.6, 0.95), rng.uniform(0.95, 1.05), rng.uniform(1.1, 2.2)])
     style = _style(rng, aspect=float(aspect))
-    return SignSpec(
+    return _make(
         shape=values["shape"],
         fill=values["fill"],
         border=values["border"],

@@ -131,6 +131,11 @@ class SignSpec:
             raise ValueError(
                 f"legend_colour must be one of {', '.join(SIGN_COLOURS)}, got {self.legend_colour!r}"
             )
+        if self.border == "none" and self.style.edge_colour is not None:
+            raise SchemaError(
+                f'an edge of colour "{self.style.edge_colour}" around a plate with border "none" '
+                "would read as a thin rim; set style.edge_colour to None or give the border a colour"
+            )
         if self.border == self.fill:
             # A rim in the plate's own colour is invisible, so the image
             # would show border "none" under a label naming a colour.

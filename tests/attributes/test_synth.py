@@ -171,6 +171,15 @@ def test_rim_in_fill_colour_raises():
         SignSpec("circle", "red", "red")
 
 
+def test_edge_without_rim_raises():
+    with pytest.raises(SchemaError, match="thin rim"):
+        SignSpec("circle", "blue", "none", style=SignStyle(edge_colour="white"))
+
+
+def test_sampling_no_edge_without_rim(sampled_specs):
+    assert all(spec.style.edge_colour is None for spec in sampled_specs if spec.border == "none")
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("border_width", 0.9), ("aspect", 5.0), ("strike_style", "dots"), ("font_weight", 2), ("edge_colour", "pink")],
