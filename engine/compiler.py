@@ -308,6 +308,10 @@ def compile_cubes(
     mask = np.ascontiguousarray(np.broadcast_to(_evaluate(condition, variables, axes, mode), shape))
     if negate:
         mask = ~mask
+    elif _is_conjunction(condition):
+        # Most signs are a plain "and" of tests: their satisfying set is one
+        # cube (or none), read off the grid's axes without splitting it.
+        return Cubes(variables, _conjunction_cubes(mask), mask)
     return Cubes(variables, tuple(_split(mask)), mask)
 
 
@@ -327,7 +331,7 @@ def _key(predicate: Predicate, mode: PictogramMode) -> tuple[str, ...]:
 
 
 def _categorical_cells(values: tuple[str, ...], tests: list[Predicate]) -> list[frozenset]:
-    # Values that no test tells apart share a cell, which keeps the grid small.
+    # Values that no test distinguishes share a cell, which keeps the grid small.
     groups: dict[tuple[bool, ...], list[str]] = {}
     for value in values:
         signature = tuple(value in test.values for test in tests)
@@ -361,6 +365,23 @@ def _evaluate(node: TypedCondition, variables, axes, mode) -> np.ndarray:
     shape = [1] * len(variables)
     shape[axis] = len(vector)
     return vector.reshape(shape)
+
+
+def _is_conjunction(condition: TypedCondition) -> bool:
+    if isinstance(condition, And):
+        return all(_is_conjunction(operand) for operand in condition.operands)
+    return not isinstance(condition, Not | Or)
+
+
+def _conjunction_cubes(mask: np.ndarray) -> tuple[tuple[tuple[int, ...] | None, ...], ...]:
+    if not mask.any():
+        return ()
+    cube = []
+    for axis in range(mask.ndim):
+        others = tuple(i for i in range(mask.ndim) if i != axis)
+        allowed = np.nonzero(mask.any(axis=others))[0]
+        cube.append(None if len(allowed) == mask.shape[axis] else tuple(int(i) for i in allowed))
+    return (tuple(cube),)
 
 
 def _split(mask: np.ndarray) -> list[tuple[tuple[int, ...] | None, ...]]:

@@ -150,6 +150,41 @@ class Evaluator:
         self._family_columns = {
             f.rule: _positions(self._family_strings[f.attribute], f.strings) for f in self._families
         }
+        self._build_predicates()
+
+    def _build_predicates(self) -> None:
+        # Every predicate occurrence of every rule gets one column, so that
+        # explanations need a few matrix products rather than a loop per rule.
+        #: Per rule: (predicate, number of enclosing "not"s, column) of each predicate.
+        self.predicates: list[list[tuple[object, int, int]]] = []
+        self._predicate_columns: list[int] = []
+        categorical: dict[str, list[tuple[int, np.ndarray]]] = {}
+        strings: dict[str, list[tuple[int, np.ndarray]]] = {}
+        self._parameter_predicates: list[tuple[int, int]] = []
+        self._pictogram_predicates: list[tuple[int, str]] = []
+
+        for index, rule in enumerate(self.rules):
+            entries = []
+            for predicate, negations in _predicates_with_negations(rule.condition):
+                column = len(self._predicate_columns)
+                self._predicate_columns.append(index)
+                if isinstance(predicate, CategoricalTest):
+                    values = self.schema.categorical[predicate.attribute].values
+                    mask = np.array([v in predicate.values for v in values], dtype=np.float64)
+                    categorical.setdefault(predicate.attribute, []).append((column, mask))
+                elif isinstance(predicate, StringTest):
+                    literals = self.literals[predicate.attribute]
+                    mask = np.array([s in predicate.strings for s in literals], dtype=np.float64)
+                    strings.setdefault(predicate.attribute, []).append((column, mask))
+                elif isinstance(predicate, ParameterTest):
+                    self._parameter_predicates.append((column, index))
+                else:
+                    self._pictogram_predicates.append((column, predicate.exemplar))
+                entries.append((predicate, negations, column))
+            self.predicates.append(entries)
+
+        self._categorical_predicates = {name: _stack(entries) for name, entries in categorical.items()}
+        self._string_predicates = {name: _stack(entries) for name, entries in strings.items()}
 
     def _string_mask(self, attribute: str, variable, cells: frozenset) -> np.ndarray:
         # Columns: the rule set's literals for this attribute, then "any other string".
@@ -228,34 +263,25 @@ class Evaluator:
                     f'pictogram_probs["{name}"] has shape {probability.shape}, expected ({count},)'
                 )
             if not np.all((probability >= -_TOLERANCE) & (probability <= 1 + _TOLERANCE)):
-                raise ClassifierError(f'pictogram_probs["{name}"] holds values outside [0, 1] or NaN')
+                raise ClassifierError(f'pictogram_probs["{name}"] contains values outside [0, 1] or NaN')
             checked[name] = np.clip(probability, 0.0, 1.0)
         return checked
 
     # ------------------------------------------------------------------ explain
 
-    def predicate_probabilities(self, rule_index: int, images: np.ndarray, raw: RawScores) -> list[tuple[object, int, np.ndarray, str]]:
-        """Return, for each predicate of a rule, its "not" count, P(predicate) on the images and its text."""
-        rule = self.rules[rule_index]
-        found = []
-        for predicate, negations in _predicates_with_negations(rule.condition):
-            text = predicate.text
-            if isinstance(predicate, CategoricalTest):
-                values = self.schema.categorical[predicate.attribute].values
-                columns = [i for i, v in enumerate(values) if v in predicate.values]
-                probability = raw.categorical[predicate.attribute][images][:, columns].sum(axis=1)
-            elif isinstance(predicate, StringTest):
-                literals = self.literals[predicate.attribute]
-                columns = [literals.index(s) for s in predicate.strings]
-                probability = raw.literal_probs[predicate.attribute][images][:, columns].sum(axis=1)
-            elif isinstance(predicate, ParameterTest):
-                _, probability = raw.family_choice[rule_index]
-                probability = probability[images]
-                text = None  # filled per image with the value read
-            else:
-                probability = raw.pictogram_probs[predicate.exemplar][images]
-            found.append((predicate, negations, probability, text))
-        return found
+    def predicate_matrix(self, raw: RawScores) -> np.ndarray:
+        """Return P(predicate) for every image and predicate occurrence, columns as in ``predicates``."""
+        count = raw.scores.shape[0]
+        matrix = np.empty((count, len(self._predicate_columns)))
+        for attribute, (columns, masks) in self._categorical_predicates.items():
+            matrix[:, columns] = raw.categorical[attribute] @ masks
+        for attribute, (columns, masks) in self._string_predicates.items():
+            matrix[:, columns] = raw.literal_probs[attribute] @ masks
+        for column, rule in self._parameter_predicates:
+            matrix[:, column] = raw.family_choice[rule][1]
+        for column, name in self._pictogram_predicates:
+            matrix[:, column] = raw.pictogram_probs[name]
+        return matrix
 
     def family_value(self, rule_index: int, raw: RawScores) -> np.ndarray:
         """Return the parameter value a family read on every image, as strings."""

@@ -8,9 +8,9 @@ Example::
     threshold: 0.5
     description: German signs of the GTSRB benchmark.
 
-``name`` and ``country`` (an ISO 3166-1 alpha-2 code) are required;
+``name`` and ``country`` (an ISO 3166-1 alpha-2 code) are required.
 ``threshold`` is the default score below which an image is "unknown" (0.5
-if absent); ``catalogue`` names the official catalogue that the signs'
+if absent). ``catalogue`` names the official catalogue that the signs'
 ``catalogue`` numbers refer to.
 """
 

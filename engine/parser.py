@@ -251,9 +251,9 @@ def _syntax_problem(error: UnexpectedInput, text: str, path: str) -> Problem:
         found = f'the character "{character}"'
         line, column = error.line, error.column
         # The lexer's allowed set merges several parser states, so the
-        # expected tokens come from the parse table. A character that no
-        # token starts with says nothing about the intended token, so only
-        # the hint table applies to it.
+        # expected tokens come from the parser state. A character that starts
+        # no token gives no clue to the intended token, so only the hint
+        # table applies to it.
         expected = _accepted(error.state) if error.state is not None else set()
         label = CHARACTER_HINTS.get(character, "")
     else:
@@ -319,8 +319,9 @@ def _example_errors() -> list[tuple[str, UnexpectedInput]]:
 def _accepted(state) -> set[str]:
     """Return the terminals that the parser state can take next.
 
-    LALR merges lookaheads, so a table row lists terminals that fail after
-    a few reductions; feeding each to a copy of the state keeps the real ones.
+    LALR merges lookaheads, so a row of the parse table can list terminals
+    that fail after a few reductions. Feeding each terminal to a copy of the
+    state keeps only those the parser accepts.
     """
     accepted = set()
     scratch = _state.set(_ParseState("<lookahead>"))

@@ -9,7 +9,7 @@ __all__ = ["Problem", "Severity", "excerpt"]
 
 
 class Severity(StrEnum):
-    """How bad a problem is: errors stop a rule set from loading, warnings do not."""
+    """Severity of a problem: errors stop a rule set from loading, warnings do not."""
 
     #: The rule set cannot be loaded until this is fixed.
     ERROR = "error"

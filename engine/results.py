@@ -37,7 +37,7 @@ class Evidence:
     """One predicate of the matched rule and its probability for the image.
 
     ``probability`` is P(predicate) as written, before any enclosing "not"
-    (``negated`` tells whether one applies). ``definition`` names the shared
+    (``negated`` is true when one applies). ``definition`` names the shared
     definition the predicate comes from, if any.
     """
 
@@ -50,7 +50,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Decision:
-    """The answer for one image: the best sign, or "unknown", and why."""
+    """The result for one image: the best sign, or "unknown", and the evidence for it."""
 
     #: The best sign's id, or "unknown" when its score is below the threshold.
     label: str
@@ -108,7 +108,7 @@ class ScoreMatrix:
 
 
 def _member(rule_id: str, value: str) -> str:
-    # A family id holds one {PARAMETER} placeholder; replace it with the value.
+    # A family id contains one {PARAMETER} placeholder; replace it with the value.
     start = rule_id.index("{")
     end = rule_id.index("}", start)
     return f"{rule_id[:start]}{value}{rule_id[end + 1:]}"

@@ -23,7 +23,7 @@ from signrules.engine.syntax import ClassEntry, Location
 
 __all__ = ["RuleSet", "Sign"]
 
-#: Number of runner-up signs a Decision lists unless told otherwise.
+#: Number of runner-up signs a Decision lists unless another number is given.
 DEFAULT_RUNNERS_UP = 3
 
 
@@ -176,41 +176,44 @@ class RuleSet:
         evidence = self._evidence(ranking[:, 0], raw, values)
 
         decisions = []
+        names: dict = {}
         for image in range(count):
-            scored = [self._sign_score(int(r), image, raw, values) for r in ranking[image]]
+            scored = [self._sign_score(r, image, raw, values, names) for r in ranking[image].tolist()]
             best = scored[0]
             label = best.sign_id if best.score >= threshold else UNKNOWN
             decisions.append(Decision(label, best.score, threshold, best, evidence[image], tuple(scored[1:])))
         return decisions
 
-    def _sign_score(self, rule: int, image: int, raw, values) -> SignScore:
+    def _sign_score(self, rule: int, image: int, raw, values, names: dict) -> SignScore:
         sign = self.signs[rule]
         value = str(values[rule][image]) if rule in values else None
-        return SignScore(
-            sign_id=sign.member_id(value),
-            name=sign.member_name(value),
-            score=float(raw.scores[image, rule]),
-            rule_id=sign.id,
-            location=sign.location,
-            value=value,
-        )
+        # Ids and names repeat across images, so each is built once per call.
+        if (rule, value) not in names:
+            names[(rule, value)] = (sign.member_id(value), sign.member_name(value))
+        sign_id, name = names[(rule, value)]
+        return SignScore(sign_id, name, float(raw.scores[image, rule]), sign.id, sign.location, value)
 
     def _evidence(self, best: np.ndarray, raw, values) -> list[tuple[Evidence, ...]]:
+        probabilities = self._evaluator.predicate_matrix(raw)
         evidence: list[tuple[Evidence, ...]] = [()] * len(best)
-        for rule in np.unique(best):
+        for rule in np.unique(best).tolist():
             images = np.nonzero(best == rule)[0]
-            predicates = self._evaluator.predicate_probabilities(int(rule), images, raw)
-            for position, image in enumerate(images):
-                items = []
-                for predicate, negations, probability, text in predicates:
-                    if isinstance(predicate, ParameterTest):
-                        text = f"{predicate.attribute} = {values[int(rule)][image]}"
-                    items.append(Evidence(
-                        predicate=text,
-                        probability=float(probability[position]),
+            predicates = self._evaluator.predicates[rule]
+            columns = [column for _, _, column in predicates]
+            rows = probabilities[np.ix_(images, columns)].tolist()
+            for image, row in zip(images.tolist(), rows, strict=True):
+                evidence[image] = tuple(
+                    Evidence(
+                        predicate=(
+                            f"{predicate.attribute} = {values[rule][image]}"
+                            if isinstance(predicate, ParameterTest)
+                            else predicate.text
+                        ),
+                        probability=probability,
                         location=predicate.location,
                         negated=negations % 2 == 1,
                         definition=predicate.definition,
-                    ))
-                evidence[image] = tuple(items)
+                    )
+                    for (predicate, negations, _), probability in zip(predicates, row, strict=True)
+                )
         return evidence

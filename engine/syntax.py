@@ -53,7 +53,7 @@ class Location:
 
 
 class ValueKind(Enum):
-    """How a value was written: a bare name, quoted text or a number."""
+    """Written form of a value: a bare name, quoted text or a number."""
 
     NAME = "name"
     STRING = "text"
@@ -208,7 +208,7 @@ class SignDeclaration:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One parsed ``.signs`` file; ``problems`` holds its syntax errors."""
+    """One parsed ``.signs`` file; ``problems`` lists its syntax errors."""
 
     path: str
     text: str

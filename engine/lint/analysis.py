@@ -49,8 +49,8 @@ __all__ = ["Analysis", "Overlap"]
 
 _VariableKey = tuple[str, ...]
 
-# Domains up to this many cells are compared with one dense matrix product.
-_SMALL_DOMAIN = 32
+# Domains up to this many cells are compared as bit masks in one integer.
+_BITS = 64
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,23 @@ class _CubeTable:
         self.masks = {k: np.array(v, dtype=bool) for k, v in self._masks.items()}
         self.row_masks = {k: dict(zip(self.rows[k].tolist(), self.masks[k], strict=True)) for k in self.rows}
 
+        # Every cube's mask per variable, all cells set where a cube leaves
+        # the variable free, and for small domains the same packed into bits.
+        self.full: dict[_VariableKey, np.ndarray] = {}
+        self.bits: dict[_VariableKey, np.ndarray] = {}
+        for key, masks in self.masks.items():
+            full = np.ones((len(self.owner), masks.shape[1]), dtype=bool)
+            full[self.rows[key]] = masks
+            self.full[key] = full
+            if masks.shape[1] <= _BITS:
+                weights = np.left_shift(np.uint64(1), np.arange(masks.shape[1], dtype=np.uint64))
+                self.bits[key] = np.bitwise_or.reduce(np.where(full, weights, np.uint64(0)), axis=1)
+
     def __len__(self) -> int:
         return len(self.owner)
 
     def mask(self, key: _VariableKey, row: int) -> np.ndarray | None:
-        """The cube's mask for one variable; None where the cube allows every cell."""
+        """Return the cube's mask for one variable, or None where the cube allows every cell."""
         return self.row_masks.get(key, {}).get(row)
 
 
@@ -111,6 +123,7 @@ class Analysis:
         self.rules = rules
         self.schema = schema
         self.domains = self._build_domains()
+        self._cell_cache: dict[tuple, np.ndarray] = {}
 
         self._independent = self._table(lambda rule: rule.cubes)
         self._categorical = self._table(lambda rule: self._cubes(rule, "categorical"))
@@ -272,21 +285,27 @@ class Analysis:
             if cubes is None:
                 continue
             rule = self.rules[index]
-            cell_masks = [
-                [self._global_mask(rule, variable, cell) for cell in variable.cells]
-                for variable in cubes.variables
-            ]
+            cell_masks = [self._cell_masks(rule, variable) for variable in cubes.variables]
             for cube in cubes.cubes:
                 masks = {}
                 for variable, cells, choice in zip(cubes.variables, cell_masks, cube, strict=True):
                     if choice is None:
                         continue
-                    masks[variable.key] = np.logical_or.reduce([cells[c] for c in choice])
+                    masks[variable.key] = cells[choice[0]] if len(choice) == 1 else cells[list(choice)].any(axis=0)
                 # A cube whose cell maps to nothing (no string is left for OTHER) is empty.
                 if all(mask.any() for mask in masks.values()):
                     table.add(index, masks)
         table.freeze()
         return table
+
+    def _cell_masks(self, rule: CompiledRule, variable: Variable) -> np.ndarray:
+        """Return one global mask per cell of a rule's variable, as rows of a matrix."""
+        # Only a family's PARAMETER cell depends on the rule beyond its cells.
+        parameter = rule.parameter.strings if rule.parameter is not None else None
+        key = (variable.key, variable.cells, parameter)
+        if key not in self._cell_cache:
+            self._cell_cache[key] = np.array([self._global_mask(rule, variable, cell) for cell in variable.cells])
+        return self._cell_cache[key]
 
     def _global_mask(self, rule: CompiledRule, variable, cell: frozenset) -> np.ndarray:
         kind = variable.key[0]
@@ -361,46 +380,47 @@ def _intersections(
     """Return a boolean matrix of which cube pairs share an assignment.
 
     Only the variables in ``keys`` (default: all) are compared, and only the
-    rows in ``rows_wanted`` (sorted; default: all) are returned.
+    rows in ``rows_wanted`` (default: all) are returned.
     """
-    wanted = np.arange(len(rows)) if rows_wanted is None else rows_wanted
-    result = np.ones((len(wanted), len(columns)), dtype=bool)
+    wanted = slice(None) if rows_wanted is None else rows_wanted
+    count = len(rows) if rows_wanted is None else len(rows_wanted)
+    result = np.ones((count, len(columns)), dtype=bool)
+
+    # A variable that one side never constrains cannot separate any pair.
     shared = rows.rows.keys() & columns.rows.keys()
     for key in shared if keys is None else shared & set(keys):
-        # Cubes that leave a variable free meet every cube on it, so only
-        # pairs where both constrain it need comparing.
-        row_ids = rows.rows[key]
-        masks = rows.masks[key]
-        if rows_wanted is not None:
-            keep = np.isin(row_ids, wanted)
-            row_ids, masks = row_ids[keep], masks[keep]
-            row_ids = np.searchsorted(wanted, row_ids)
-        if len(row_ids) == 0:
-            continue
-        index = np.ix_(row_ids, columns.rows[key])
-        result[index] &= _mask_overlap(masks, columns.masks[key])
+        if key in rows.bits:
+            result &= (rows.bits[key][wanted, None] & columns.bits[key][None, :]) != 0
+        else:
+            result &= _large_overlap(rows.full[key][wanted], columns.full[key])
     return result
 
 
-def _mask_overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return which rows of ``a`` share a cell with which rows of ``b``."""
-    if a.shape[1] <= _SMALL_DOMAIN:
-        return (a.astype(np.float32) @ b.T.astype(np.float32)) > 0
+def _large_overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return which masks of ``a`` share a cell with which masks of ``b``, for large domains.
 
-    # In a large domain (a string attribute with many literals) most masks
-    # hold one literal; such a mask meets another exactly when the other
-    # holds that cell, which is a gather instead of a product over the domain.
-    block = np.empty((len(a), len(b)), dtype=bool)
-    a_single = a.sum(axis=1) == 1
-    b_single = b.sum(axis=1) == 1
+    In a large domain (a string attribute with many literals) most masks hold
+    one literal or every cell. A one-literal mask meets another mask exactly
+    when that one contains its cell, which is a gather instead of a product over
+    the whole domain.
+    """
+    a_count = a.sum(axis=1)
+    b_count = b.sum(axis=1)
+    block = np.ones((len(a), len(b)), dtype=bool)
+
+    a_single = a_count == 1
     block[a_single] = b[:, a[a_single].argmax(axis=1)].T
 
-    rest = ~a_single
-    if rest.any():
-        block[np.ix_(rest, b_single)] = a[rest][:, b[b_single].argmax(axis=1)]
-        general = ~b_single
-        if general.any():
-            block[np.ix_(rest, general)] = (a[rest].astype(np.float32) @ b[general].T.astype(np.float32)) > 0
+    a_general = (a_count > 1) & (a_count < a.shape[1])
+    if a_general.any():
+        rows = a[a_general]
+        part = np.ones((len(rows), len(b)), dtype=bool)
+        b_single = b_count == 1
+        part[:, b_single] = rows[:, b[b_single].argmax(axis=1)]
+        b_general = (b_count > 1) & (b_count < b.shape[1])
+        if b_general.any():
+            part[:, b_general] = (rows.astype(np.float32) @ b[b_general].T.astype(np.float32)) > 0
+        block[a_general] = part
     return block
 
 

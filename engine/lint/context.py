@@ -1,4 +1,4 @@
-"""What every lint check reads: the parsed rule set, the schema and shared results."""
+"""Input of every lint check: the parsed rule set, the schema and shared results."""
 
 from __future__ import annotations
 
