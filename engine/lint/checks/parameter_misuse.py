@@ -84,8 +84,10 @@ def _family(sign: SignDeclaration, context: LintContext) -> Iterator[tuple[Locat
         and any(v.kind is ValueKind.NAME and v.text == parameter for v in atom.values)
     ]
     if not uses:
+        numeric = [n for n, a in schema.strings.items() if set(a.alphabet).issuperset(_DIGITS)]
+        example = f", as in {numeric[0]} = {parameter}" if numeric else ""
         yield sign.location, (
-            f'family "{sign.id}" never uses its parameter {parameter}; compare an attribute with it, as in digits = {parameter}'
+            f'family "{sign.id}" never uses its parameter {parameter}; compare an attribute with it{example}'
         )
     if len(uses) > 1:
         yield uses[1][0].location, f"parameter {parameter} is used {len(uses)} times; a family may use it once"
