@@ -14,7 +14,7 @@ from signrules.engine.lint.context import LintContext
 #: File name suffixes read as exemplar images, compared in lower case.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".ppm", ".bmp", ".webp")
 
-#: Name of the file that holds precomputed exemplar embeddings.
+#: Name of the file that contains precomputed exemplar embeddings.
 EMBEDDINGS_FILE = "embeddings.npz"
 
 

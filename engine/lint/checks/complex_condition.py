@@ -1,7 +1,7 @@
 """complex-condition: a condition spans too many attribute combinations to score exactly.
 
 The evaluator scores a sign exactly by enumerating the combinations of the
-cells its condition tells apart. Above 65,536 combinations (for example 17
+cells its condition distinguishes. Above 65,536 combinations (for example 17
 pictogram tests in one sign) the sign is rejected; split it into several
 signs.
 

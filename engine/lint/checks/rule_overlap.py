@@ -4,7 +4,7 @@ The check looks for an assignment of attribute values that satisfies both
 conditions and shows one as a witness. The pictogram counts as one value
 here (an image shows one pictogram), so signs that name different exemplars
 do not overlap. An overlap is a warning: the evaluator still picks the
-higher score, but a stricter rule makes the answer clearer. Pairs where one
+higher score, but a stricter rule makes the result clearer. Pairs where one
 sign can never win are reported by unreachable-rule instead.
 
 Passing::

@@ -1,6 +1,6 @@
 """syntax-error: a rule file does not follow the grammar of the rule language.
 
-The message says what is missing, lists the tokens the parser expected in
+The message names what is missing, lists the tokens the parser expected in
 plain words and shows the line with a caret under the column. A file that is
 not valid UTF-8, or a condition nested more than 32 levels deep, is reported
 under this code too.

@@ -9,7 +9,7 @@ Passing (``exemplars/snow/flake.png`` is a valid PNG)::
 
     sign snow "Ice or snow" when shape = triangle and pictogram ~ snow
 
-Failing (``exemplars/snow/flake.png`` holds text, not an image)::
+Failing (``exemplars/snow/flake.png`` contains text, not an image)::
 
     sign snow "Ice or snow" when shape = triangle and pictogram ~ snow
 """
