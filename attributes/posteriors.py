@@ -80,6 +80,14 @@ class SequencePosterior:
         """Return P(string) for every image and string, shape (N, len(strings))."""
         return np.exp(self.log_prob(strings))
 
+    def decode_with_prob(self) -> tuple[list[str], np.ndarray]:
+        """Return the decoded strings (see ``decode``) and each one's probability, shape (N,)."""
+        strings = self.decode()
+        codes = self.encode(strings)
+        rows = np.arange(len(self))[:, None]
+        positions = np.arange(self.attribute.max_length)[None, :]
+        return strings, self.probs[rows, positions, codes].prod(axis=1)
+
     def decode(self) -> list[str]:
         """Return the most likely symbol at each position, read up to the first end."""
         best = self.probs.argmax(axis=2)

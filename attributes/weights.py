@@ -19,7 +19,13 @@ from signrules.attributes.errors import WeightsError
 from signrules.attributes.network import AttributeNet, NetConfig
 from signrules.attributes.schema import Schema, default_schema
 
-__all__ = ["DEFAULT_WEIGHTS_PATH", "load_attribute_net", "save_attribute_net", "weights_fingerprint"]
+__all__ = [
+    "DEFAULT_WEIGHTS_PATH",
+    "load_attribute_net",
+    "load_plain_classifier",
+    "save_attribute_net",
+    "weights_fingerprint",
+]
 
 log = logging.getLogger(__name__)
 
@@ -116,3 +122,20 @@ def load_attribute_net(
     metadata["path"] = str(path)
     log.debug("loaded attribute network %s (%s)", path, metadata["weights_fingerprint"])
     return model, metadata
+
+
+def load_plain_classifier(path: str | Path):
+    """Load the plain softmax baseline written by ``signrules train --model plain --export``."""
+    from signrules.attributes.network import PlainClassifier
+
+    path = Path(path)
+    try:
+        archive = torch.load(path, map_location="cpu", weights_only=True)
+        model = PlainClassifier(archive["state_dict"]["classifier.weight"].shape[0],
+                                NetConfig.from_dict(archive["config"]))
+        model.load_state_dict(archive["state_dict"])
+    except FileNotFoundError:
+        raise WeightsError(f"{path}: weights file not found") from None
+    except Exception as exc:  # torch raises many unrelated types for corrupt files
+        raise WeightsError(f"{path}: not a plain-classifier weights file: {exc}") from None
+    return model.eval()

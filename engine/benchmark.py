@@ -1,0 +1,115 @@
+"""Speed of classification: decoding, network and rules timed separately.
+
+Batched throughput runs each stage over the whole batch; single-image
+latency times ``Classifier.classify(path)`` from file to answer. Both are
+measured on image files, so decoding is included as a user would see it.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from signrules.attributes.decode import decode_image, prepare_batch
+
+__all__ = ["SpeedReport", "measure_speed", "network_flops"]
+
+
+@dataclass
+class SpeedReport:
+    """Timings of one benchmark run; per-image figures are in milliseconds."""
+
+    images: int
+    batch_size: int
+    repeats: int
+    decode_ms_per_image: float
+    network_ms_per_image: float
+    rules_ms_per_image: float
+    batched_images_per_second: float
+    latency_median_ms: float
+    latency_p95_ms: float
+    network_mflops_per_image: float
+    threads: int
+    machine: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def network_flops(model: torch.nn.Module, input_size: int) -> float:
+    """Return the floating-point operations of one forward pass on one image."""
+    with FlopCounterMode(display=False) as counter, torch.inference_mode():
+        model.eval()(torch.zeros(1, 3, input_size, input_size))
+    return float(counter.get_total_flops())
+
+
+def _median_seconds(function, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return float(np.median(times))
+
+
+def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repeats: int = 5,
+                  latency_images: int = 200) -> SpeedReport:
+    """Time decoding, network and rules over ``paths`` in batches, then single-image latency.
+
+    Each batched figure is the median over ``repeats`` passes; latency takes
+    the median and 95th percentile over ``latency_images`` single calls.
+    """
+    paths = list(paths)[:batch_size]
+    if not paths:
+        raise ValueError("no images to benchmark")
+    size = classifier.input_size
+    ruleset, bank = classifier.ruleset, classifier.bank
+
+    def decode():
+        return prepare_batch([decode_image(p) for p in paths], size=size)
+
+    batch = decode()
+    posteriors = classifier.predictor.predict(batch)
+
+    def network():
+        classifier.predictor.predict(batch)
+
+    def rules():
+        embeddings = next(iter(posteriors.embeddings.values()))
+        pictograms = bank.probabilities(embeddings, ruleset.pictogram_names) if ruleset.pictogram_names else {}
+        ruleset.classify(posteriors, pictograms, runners_up=3)
+
+    network()  # warm-up: the first call allocates and picks kernels
+    decode_s = _median_seconds(decode, repeats)
+    network_s = _median_seconds(network, repeats)
+    rules_s = _median_seconds(rules, repeats)
+    count = len(paths)
+
+    singles = (paths * (latency_images // count + 1))[:latency_images]
+    classifier.classify(singles[0])
+    latencies = []
+    for path in singles:
+        started = time.perf_counter()
+        classifier.classify(path)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    return SpeedReport(
+        images=count,
+        batch_size=batch_size,
+        repeats=repeats,
+        decode_ms_per_image=decode_s / count * 1000,
+        network_ms_per_image=network_s / count * 1000,
+        rules_ms_per_image=rules_s / count * 1000,
+        batched_images_per_second=count / (decode_s + network_s + rules_s),
+        latency_median_ms=float(np.median(latencies)),
+        latency_p95_ms=float(np.percentile(latencies, 95)),
+        network_mflops_per_image=network_flops(classifier.predictor.model, size) / 1e6,
+        threads=torch.get_num_threads(),
+        machine=f"{platform.machine()} {platform.processor() or ''}".strip(),
+    )

@@ -1,0 +1,289 @@
+"""The classifier API: network, rule set and exemplar bank composed.
+
+    >>> from signrules.engine.classifier import Classifier
+    >>> classifier = Classifier()                    # shipped weights and German rules
+    >>> result = classifier.classify("sign.ppm")
+    >>> result.sign_id, result.score, result.rule    # doctest: +SKIP
+    ('stop', 0.97, 'rules/de/priority.signs:12')
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from signrules.attributes.decode import decode_image, prepare_batch
+from signrules.attributes.inference import AttributePredictor
+from signrules.attributes.posteriors import Posteriors
+from signrules.attributes.schema import Schema
+from signrules.attributes.weights import DEFAULT_WEIGHTS_PATH, load_attribute_net
+from signrules.engine.calibration import load_calibration
+from signrules.engine.errors import ClassifierError, ExemplarError
+from signrules.engine.exemplars import ExemplarBank, add_exemplar_images
+from signrules.engine.loader import load_ruleset
+from signrules.engine.results import UNKNOWN, Decision, Evidence, SignScore
+from signrules.engine.ruleset import RuleSet
+from signrules.rules import DEFAULT_RULESET
+
+__all__ = ["AttributeReading", "Classification", "Classifier", "ImageInput"]
+
+log = logging.getLogger(__name__)
+
+#: What ``classify`` accepts as one image.
+ImageInput = str | Path | Image.Image | np.ndarray
+
+
+@dataclass(frozen=True)
+class AttributeReading:
+    """The network's most likely value of one attribute and its probability."""
+
+    value: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The answer for one image.
+
+    ``sign_id`` is ``"unknown"`` when no sign scores at least ``threshold``;
+    ``best`` still names the closest sign then. ``rule`` is the matched
+    rule's ``file:line``; ``evidence`` lists its predicates with their
+    probabilities; ``attributes`` holds what the network read.
+    """
+
+    source: str
+    sign_id: str
+    name: str
+    score: float
+    threshold: float
+    best: SignScore | None
+    rule: str | None
+    evidence: tuple[Evidence, ...]
+    attributes: Mapping[str, AttributeReading]
+    runners_up: tuple[SignScore, ...]
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.sign_id == UNKNOWN
+
+    def to_dict(self) -> dict:
+        """Return a JSON-serialisable dict of the result."""
+        def sign_dict(sign: SignScore) -> dict:
+            return {"sign_id": sign.sign_id, "name": sign.name, "score": round(sign.score, 6),
+                    "rule": f"{sign.location.path}:{sign.location.line}"}
+
+        return {
+            "source": self.source,
+            "sign_id": self.sign_id,
+            "name": self.name,
+            "score": round(self.score, 6),
+            "unknown": self.is_unknown,
+            "threshold": self.threshold,
+            "best": sign_dict(self.best) if self.best else None,
+            "rule": self.rule,
+            "evidence": [
+                {"predicate": e.predicate, "probability": round(e.probability, 6), "negated": e.negated,
+                 "definition": e.definition, "rule": f"{e.location.path}:{e.location.line}"}
+                for e in self.evidence
+            ],
+            "attributes": {name: asdict(reading) for name, reading in self.attributes.items()},
+            "runners_up": [sign_dict(s) for s in self.runners_up],
+        }
+
+
+class Classifier:
+    """Classify cropped sign images with the attribute network and a rule set.
+
+    Parameters
+    ----------
+    rules : path or RuleSet, optional
+        Rule set folder (with ``ruleset.yaml``); the shipped German set by default.
+    weights : path, optional
+        Attribute-network weights file; the shipped weights by default.
+    threshold : float, optional
+        Score below which an image is "unknown"; the rule set's own by default.
+
+    Raises
+    ------
+    WeightsError, RuleSetError, ExemplarError
+        When the weights, the rules or their exemplars cannot be loaded.
+    """
+
+    def __init__(
+        self,
+        rules: str | Path | RuleSet | None = None,
+        *,
+        weights: str | Path | None = None,
+        threshold: float | None = None,
+        schema: Schema | None = None,
+    ) -> None:
+        self.weights_path = Path(weights) if weights is not None else DEFAULT_WEIGHTS_PATH
+        model, self.weights_metadata = load_attribute_net(self.weights_path, schema)
+        self.schema = model.schema
+        self.predictor = AttributePredictor(model)
+        self.input_size = self.predictor.input_size
+        self.threshold = threshold
+        self.calibration = load_calibration(self.weights_path, self.weights_fingerprint)
+
+        # Swapping the pair (rule set, bank) under a lock keeps a concurrent
+        # classify call from seeing a new rule set with the old exemplars.
+        self._lock = threading.Lock()
+        self.ruleset, self.bank = self._load_rules(rules if rules is not None else DEFAULT_RULESET)
+
+    @property
+    def weights_fingerprint(self) -> str:
+        return self.weights_metadata["weights_fingerprint"]
+
+    # --- rules and exemplars -------------------------------------------------
+
+    def _new_bank(self) -> ExemplarBank:
+        return ExemplarBank(self.weights_fingerprint, self.embed, self.input_size, self.calibration)
+
+    def _load_rules(self, rules: str | Path | RuleSet) -> tuple[RuleSet, ExemplarBank]:
+        ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules, schema=self.schema)
+        if ruleset.schema.fingerprint() != self.schema.fingerprint():
+            raise ClassifierError(f"rule set {ruleset.root} was loaded for another attribute schema")
+        bank = self._new_bank()
+        bank.load_folder(ruleset.root / "exemplars", ruleset.pictogram_names)
+        return ruleset, bank
+
+    def reload_rules(self, rules: str | Path | RuleSet | None = None) -> RuleSet:
+        """Load a rule set (by default the current one again) and switch to it.
+
+        Loading is all or nothing: on any error the classifier keeps its
+        current rule set and exemplars, and the error is raised.
+        """
+        ruleset, bank = self._load_rules(rules if rules is not None else self.ruleset.root)
+        with self._lock:
+            self.ruleset, self.bank = ruleset, bank
+        log.info("switched to rule set %s (%d signs)", ruleset.root, len(ruleset.signs))
+        return ruleset
+
+    def add_exemplars(self, name: str, images: Sequence[ImageInput], *, save: bool = False) -> int:
+        """Add exemplar images for pictogram ``name`` without retraining.
+
+        The images take effect for the next ``classify`` call. With
+        ``save=True`` image files are also copied into the rule set's
+        ``exemplars/name/`` folder so that they persist. Returns the number
+        of exemplars the set now has. Scores of other pictograms do not change.
+        """
+        if not images:
+            raise ExemplarError(f'no images given for pictogram "{name}"')
+        if save:
+            paths = [Path(image) for image in images if isinstance(image, (str, Path))]
+            if len(paths) != len(images):
+                raise ExemplarError("save=True needs image files, not in-memory images")
+            add_exemplar_images(self.ruleset.root / "exemplars" / name, paths)
+        with self._lock:
+            added = self.bank.add(name, images)
+        return len(added.embeddings)
+
+    # --- classification -------------------------------------------------------
+
+    def embed(self, images: np.ndarray) -> np.ndarray:
+        """Return pictogram embeddings (N, D) of prepared uint8 images (N, S, S, 3)."""
+        posteriors = self.predictor.predict(images)
+        return next(iter(posteriors.embeddings.values()))
+
+    def prepare(self, images: Sequence[ImageInput]) -> np.ndarray:
+        """Decode images and resize them to the network input (N, S, S, 3) uint8."""
+        return prepare_batch([decode_image(image) for image in images], size=self.input_size)
+
+    def posteriors(self, images: Sequence[ImageInput] | np.ndarray) -> Posteriors:
+        """Return the attribute posteriors of images."""
+        return self.predictor.predict(self._as_batch(images))
+
+    def classify(self, image: ImageInput) -> Classification:
+        """Classify one image (a path, PIL image or HxWx3 array)."""
+        if isinstance(image, (list, tuple)):
+            raise ClassifierError("classify takes one image; use classify_batch for several")
+        return self.classify_batch([image])[0]
+
+    def classify_batch(
+        self,
+        images: Sequence[ImageInput] | np.ndarray,
+        *,
+        top_k: int = 3,
+        sources: Sequence[str] | None = None,
+    ) -> list[Classification]:
+        """Classify a batch of images; return one Classification per image, in order.
+
+        ``images`` is a sequence of paths, PIL images or arrays, or an array
+        (N, H, W, 3). ``top_k`` sets how many runner-up signs each result lists.
+        """
+        batch = self._as_batch(images)
+        if sources is None:
+            sources = [_describe(image, i) for i, image in enumerate(images)]
+        return self.classify_prepared(batch, sources=sources, top_k=top_k)[0]
+
+    def classify_prepared(
+        self, batch: np.ndarray, *, sources: Sequence[str], top_k: int = 3
+    ) -> tuple[list[Classification], Posteriors]:
+        """Classify images already at the network input size; also return their posteriors."""
+        if len(sources) != len(batch):
+            raise ClassifierError(f"got {len(sources)} sources for {len(batch)} images")
+        with self._lock:
+            ruleset, bank = self.ruleset, self.bank
+
+        posteriors = self.predictor.predict(batch)
+        embeddings = next(iter(posteriors.embeddings.values()))
+        pictograms = bank.probabilities(embeddings, ruleset.pictogram_names) if ruleset.pictogram_names else {}
+        decisions = ruleset.classify(posteriors, pictograms, threshold=self.threshold, runners_up=top_k)
+        readings = _attribute_readings(posteriors)
+        results = [
+            _classification(source, decision, reading)
+            for source, decision, reading in zip(sources, decisions, readings, strict=True)
+        ]
+        return results, posteriors
+
+    def _as_batch(self, images: Sequence[ImageInput] | np.ndarray) -> np.ndarray:
+        if isinstance(images, np.ndarray) and images.ndim == 4:
+            images = list(images)
+        if isinstance(images, (str, Path, Image.Image, np.ndarray)):
+            raise ClassifierError("expected a sequence of images; use classify for one image")
+        if len(images) == 0:
+            return np.zeros((0, self.input_size, self.input_size, 3), dtype=np.uint8)
+        return self.prepare(images)
+
+
+def _describe(image: ImageInput, index: int) -> str:
+    if isinstance(image, (str, Path)):
+        return str(image)
+    return f"<{type(image).__name__} {index}>"
+
+
+def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReading]]:
+    readings: list[dict[str, AttributeReading]] = [{} for _ in range(len(posteriors))]
+    for name, attribute in posteriors.schema.categorical.items():
+        probabilities = posteriors.categorical[name]
+        best = probabilities.argmax(axis=1)
+        for row, index in enumerate(best):
+            readings[row][name] = AttributeReading(attribute.values[index], float(probabilities[row, index]))
+    for name, sequence in posteriors.strings.items():
+        strings, probabilities = sequence.decode_with_prob()
+        for row, string in enumerate(strings):
+            readings[row][name] = AttributeReading(string or "none", float(probabilities[row]))
+    return readings
+
+
+def _classification(source: str, decision: Decision, readings: dict[str, AttributeReading]) -> Classification:
+    best = decision.best
+    unknown = decision.is_unknown
+    return Classification(
+        source=source,
+        sign_id=decision.label,
+        name="Unknown sign" if unknown or best is None else best.name,
+        score=decision.score,
+        threshold=decision.threshold,
+        best=best,
+        rule=f"{best.location.path}:{best.location.line}" if best else None,
+        evidence=decision.evidence,
+        attributes=readings,
+        runners_up=decision.runners_up,
+    )

@@ -1,0 +1,97 @@
+"""``signrules classify``: name the sign in each image and explain why."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from signrules.engine.cli.common import add_model_options, find_images, load_classifier, show_progress
+from signrules.engine.cli.exit_codes import ExitCode
+from signrules.engine.errors import ImageError
+
+# Images decoded and classified per step: one network batch.
+CHUNK = 256
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "classify",
+        help="classify sign images",
+        description="Classify cropped sign images (files or folders, searched recursively). "
+        "Each answer names the sign, its score, the rule that matched and the attribute evidence. "
+        "A file that cannot be read is reported and the others go on; the exit status is then 1.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="IMAGE_OR_DIR", help="image files or folders")
+    add_model_options(parser)
+    parser.add_argument("--json", action="store_true", help="write one JSON object per image (JSON lines)")
+    parser.add_argument("--top-k", type=int, default=3, metavar="K", help="runner-up signs to list (default 3)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar on folders")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.top_k < 0:
+        print(f"signrules classify: error: --top-k must be 0 or more, got {args.top_k}", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+    paths, missing = find_images(args.inputs)
+    for message in missing:
+        print(f"signrules classify: error: {message}", file=sys.stderr)
+    if not paths:
+        print("signrules classify: error: no images found", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+
+    classifier = load_classifier(args)
+    failures = len(missing)
+    folders = any(Path(p).is_dir() for p in args.inputs)
+    bar = tqdm(total=len(paths), unit="img", file=sys.stderr,
+               disable=not show_progress(folders and not args.no_progress))
+
+    for start in range(0, len(paths), CHUNK):
+        chunk = paths[start : start + CHUNK]
+        decoded, sources = [], []
+        for path in chunk:
+            try:
+                decoded.append(classifier.prepare([path])[0])
+                sources.append(str(path))
+            except ImageError as exc:
+                failures += 1
+                _report_failure(args, str(path), str(exc))
+        if decoded:
+            results = classifier.classify_batch(np.stack(decoded), top_k=args.top_k, sources=sources)
+            for result in results:
+                _print_result(args, result)
+        bar.update(len(chunk))
+    bar.close()
+    return ExitCode.PROBLEMS_FOUND if failures else ExitCode.OK
+
+
+def _report_failure(args: argparse.Namespace, source: str, message: str) -> None:
+    if args.json:
+        print(json.dumps({"source": source, "error": message}), flush=True)
+    print(f"signrules classify: error: {message}", file=sys.stderr)
+
+
+def _print_result(args: argparse.Namespace, result) -> None:
+    if args.json:
+        print(json.dumps(result.to_dict()), flush=True)
+        return
+
+    if result.is_unknown:
+        closest = f"; closest {result.best.sign_id} ({result.best.score:.3f})" if result.best else ""
+        print(f"{result.source}: unknown (score {result.score:.3f} < threshold {result.threshold:.2f}{closest})")
+    else:
+        print(f"{result.source}: {result.sign_id} \"{result.name}\" (score {result.score:.3f})")
+    if result.rule:
+        print(f"  rule      {result.rule}")
+    if result.evidence:
+        parts = [f"{'not ' if e.negated else ''}{e.predicate} {e.probability:.3f}" for e in result.evidence]
+        print(f"  evidence  {', '.join(parts)}")
+    readings = ", ".join(f"{name}={r.value} ({r.probability:.2f})" for name, r in result.attributes.items())
+    print(f"  read      {readings}")
+    if result.runners_up:
+        print(f"  runners-up {', '.join(f'{s.sign_id} {s.score:.3f}' for s in result.runners_up)}")

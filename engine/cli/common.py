@@ -1,0 +1,49 @@
+"""Options and helpers shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from signrules.engine.exemplars import IMAGE_SUFFIXES
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """Add --rules, --weights and --threshold."""
+    parser.add_argument("--rules", type=Path, default=None, metavar="DIR",
+                        help="rule set folder with a ruleset.yaml (default: the shipped German set)")
+    parser.add_argument("--weights", type=Path, default=None, metavar="FILE",
+                        help="attribute-network weights (default: the shipped weights)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="score from 0 to 1 below which an image is unknown (default: the rule set's)")
+
+
+def load_classifier(args: argparse.Namespace):
+    """Create the Classifier the options describe; errors propagate as SignrulesError."""
+    from signrules.engine.classifier import Classifier
+
+    return Classifier(args.rules, weights=args.weights, threshold=args.threshold)
+
+
+def find_images(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Expand files and folders (recursively) into image files, sorted per folder.
+
+    Returns the images and a message for every path that does not exist.
+    """
+    images: list[Path] = []
+    missing: list[str] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            images.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
+        elif path.is_file():
+            images.append(path)
+        else:
+            missing.append(f"{path}: no such file or folder")
+    return images, missing
+
+
+def show_progress(enabled: bool) -> bool:
+    """Return whether to draw a progress bar: only when asked and stderr is a terminal."""
+    return enabled and sys.stderr.isatty()

@@ -1,0 +1,81 @@
+"""``signrules eval``: accuracy of the classifier on a labelled GTSRB folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from signrules.engine.cli.common import add_model_options, load_classifier, show_progress
+from signrules.engine.cli.exit_codes import ExitCode
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="measure accuracy on a labelled GTSRB folder",
+        description="Classify every image of a GTSRB folder (the training layout with class folders, "
+        "or the flat test folder with GT-final_test.csv) and report overall, per-class and "
+        "per-attribute accuracy, the most confused pairs, the unknown rate and images per second.",
+    )
+    parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB folder in either official layout")
+    add_model_options(parser)
+    parser.add_argument("--split", choices=["auto", "validation", "train", "all"], default="auto",
+                        help="images to use: auto (default) takes the validation tracks of a training folder "
+                        "and every image of a test folder")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                        help="also measure a plain softmax classifier (signrules train --model plain) "
+                        "on the same images")
+    parser.add_argument("--json", action="store_true", help="write the report as one JSON object")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from signrules.attributes.gtsrb import load_gtsrb
+    from signrules.attributes.weights import load_plain_classifier
+    from signrules.engine.evaluation import evaluate_classifier, select_split
+
+    progress = show_progress(not args.no_progress)
+    classifier = load_classifier(args)
+    data = load_gtsrb(args.dataset, size=classifier.input_size, progress=progress)
+    data, split = select_split(data, args.split)
+    baseline = load_plain_classifier(args.baseline) if args.baseline else None
+
+    report = evaluate_classifier(classifier, data, dataset_name=str(args.dataset), split=split,
+                                 progress=progress, baseline=baseline)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        _print_report(report)
+    return ExitCode.OK
+
+
+def _print_report(report) -> None:
+    out = sys.stdout
+    print(f"dataset   {report.dataset} ({report.split}, {report.images} images)", file=out)
+    print(f"accuracy  {report.accuracy:.4%} through rules", file=out)
+    if report.baseline_accuracy is not None:
+        print(f"baseline  {report.baseline_accuracy:.4%} plain softmax on the same images", file=out)
+    print(f"unknown   {report.unknown_rate:.4%}", file=out)
+    print(f"speed     {report.images_per_second:.0f} images/s (network and rules, decoded images)", file=out)
+
+    print("\nper attribute", file=out)
+    for name, value in report.per_attribute.items():
+        print(f"  {name:<10} {value:.4%}", file=out)
+
+    print("\nper class", file=out)
+    print(f"  {'class':>5}  {'sign':<34} {'images':>6}  {'accuracy':>8}  {'unknown':>7}"
+          + ("  baseline" if report.baseline_per_class else ""), file=out)
+    for entry in report.per_class:
+        line = (f"  {entry.class_id:>5}  {entry.sign_id:<34} {entry.images:>6}  {entry.accuracy:>8.2%}"
+                f"  {entry.unknown:>7}")
+        if report.baseline_per_class:
+            line += f"  {report.baseline_per_class.get(entry.class_id, float('nan')):>8.2%}"
+        print(line, file=out)
+
+    if report.confusions:
+        print("\nmost confused (true -> predicted)", file=out)
+        for true, predicted, count in report.confusions:
+            print(f"  {count:>5}  {true} -> {predicted}", file=out)

@@ -1,0 +1,171 @@
+"""Evaluating a classifier on a labelled GTSRB-style dataset.
+
+Accepts both official GTSRB layouts (class folders of the training set, the
+flat test folder with ``GT-final_test.csv``) through
+``signrules.attributes.gtsrb.load_gtsrb``. Dataset class ids are mapped to
+sign ids through the rule set's ``dataset gtsrb ...`` metadata, so a class
+counts as correct only when its own rule wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from signrules.attributes.gtsrb import GTSRBData, attribute_records, split_by_track
+from signrules.attributes.labels import IGNORE, encode_labels
+from signrules.attributes.posteriors import Posteriors
+from signrules.engine.errors import DatasetError
+from signrules.engine.results import UNKNOWN
+from signrules.engine.ruleset import RuleSet
+
+__all__ = ["ClassResult", "EvaluationReport", "dataset_sign_ids", "evaluate_classifier", "select_split"]
+
+log = logging.getLogger(__name__)
+
+DATASET = "gtsrb"
+
+
+@dataclass
+class ClassResult:
+    """Accuracy on the images of one dataset class."""
+
+    class_id: int
+    sign_id: str
+    images: int
+    correct: int
+    unknown: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.images if self.images else float("nan")
+
+
+@dataclass
+class EvaluationReport:
+    """Figures of one evaluation run; ``to_dict`` gives the JSON form."""
+
+    dataset: str
+    split: str
+    images: int
+    accuracy: float
+    unknown_rate: float
+    per_class: list[ClassResult]
+    per_attribute: dict[str, float]
+    confusions: list[tuple[str, str, int]]
+    images_per_second: float
+    seconds: float
+    baseline_accuracy: float | None = None
+    baseline_per_class: dict[int, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["per_class"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.per_class]
+        data["confusions"] = [{"true": t, "predicted": p, "count": n} for t, p, n in self.confusions]
+        return data
+
+
+def dataset_sign_ids(ruleset: RuleSet, dataset: str = DATASET) -> dict[int, str]:
+    """Map each dataset class id named in the rules to the sign id that should win."""
+    mapping: dict[int, str] = {}
+    for sign in ruleset.signs:
+        for entry in sign.classes:
+            if entry.dataset == dataset:
+                mapping[entry.class_id] = sign.member_id(entry.value)
+    return mapping
+
+
+def select_split(data: GTSRBData, split: str) -> tuple[GTSRBData, str]:
+    """Return the images of ``split``: "all", "validation", "train" or "auto".
+
+    "auto" takes the validation tracks of a training-layout folder (its
+    other tracks trained the shipped weights) and everything in a test folder.
+    """
+    has_tracks = bool(len(data.track_ids)) and (data.track_ids >= 0).all()
+    if split == "auto":
+        split = "validation" if has_tracks else "all"
+    if split == "all":
+        return data, split
+    if not has_tracks:
+        raise DatasetError(f'split "{split}" needs track ids, which only the training layout has; use --split all')
+    train_index, val_index = split_by_track(data)
+    return data.subset(val_index if split == "validation" else train_index), split
+
+
+def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split: str,
+                        batch_size: int = 512, progress: bool = False, baseline=None) -> EvaluationReport:
+    """Classify every image of ``data`` and compare with its class label."""
+    expected = dataset_sign_ids(classifier.ruleset)
+    missing = sorted(set(np.unique(data.class_ids).tolist()) - set(expected))
+    if missing:
+        log.warning("rule set has no sign for GTSRB classes %s; their images count as wrong", missing)
+
+    predicted: list[str] = []
+    parts: list[Posteriors] = []
+    started = time.perf_counter()
+    for start in tqdm(range(0, len(data.images), batch_size), disable=not progress, unit="batch"):
+        batch = data.images[start : start + batch_size]
+        sources = data.paths[start : start + batch_size]
+        results, posteriors = classifier.classify_prepared(batch, sources=sources, top_k=1)
+        predicted.extend(result.sign_id for result in results)
+        parts.append(posteriors)
+    seconds = time.perf_counter() - started
+
+    truth = [expected.get(int(c), f"<class {int(c)}>") for c in data.class_ids]
+    correct = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
+    unknown = np.array([p == UNKNOWN for p in predicted])
+
+    per_class = []
+    for class_id in np.unique(data.class_ids).tolist():
+        members = data.class_ids == class_id
+        per_class.append(ClassResult(class_id, expected.get(class_id, "-"), int(members.sum()),
+                                     int(correct[members].sum()), int(unknown[members].sum())))
+
+    confusions = Counter((t, p) for t, p, ok in zip(truth, predicted, correct, strict=True) if not ok)
+    report = EvaluationReport(
+        dataset=dataset_name,
+        split=split,
+        images=len(predicted),
+        accuracy=float(correct.mean()) if len(correct) else float("nan"),
+        unknown_rate=float(unknown.mean()) if len(unknown) else float("nan"),
+        per_class=per_class,
+        per_attribute=attribute_accuracy(Posteriors.concatenate(parts), data.class_ids) if parts else {},
+        confusions=[(t, p, n) for (t, p), n in confusions.most_common(10)],
+        images_per_second=len(predicted) / seconds if seconds else float("nan"),
+        seconds=seconds,
+    )
+    if baseline is not None:
+        report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)
+    return report
+
+
+def attribute_accuracy(posteriors: Posteriors, class_ids: np.ndarray) -> dict[str, float]:
+    """Accuracy of each categorical head and exact-match rate of each string head."""
+    schema = posteriors.schema
+    labels = encode_labels(attribute_records(class_ids), schema)
+    accuracy = {}
+    for name in schema.categorical:
+        known = labels[name] != IGNORE
+        predicted = posteriors.categorical[name].argmax(axis=1)
+        accuracy[name] = float((predicted[known] == labels[name][known]).mean())
+    for name, sequence in posteriors.strings.items():
+        known = (labels[name] != IGNORE).all(axis=1)
+        predicted = sequence.encode(sequence.decode())
+        accuracy[name] = float((predicted == labels[name]).all(axis=1)[known].mean())
+    return accuracy
+
+
+def baseline_accuracy(model, data: GTSRBData) -> tuple[float, dict[int, float]]:
+    """Accuracy of a plain softmax classifier on the same images, overall and per class."""
+    from signrules.attributes.train import predict_outputs
+
+    logits = predict_outputs(model, data.images)["class"]
+    predicted = logits.argmax(dim=1).numpy()
+    correct = predicted == data.class_ids
+    per_class = {int(c): float(correct[data.class_ids == c].mean()) for c in np.unique(data.class_ids)}
+    return float(correct.mean()), per_class
