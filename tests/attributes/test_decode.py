@@ -21,7 +21,9 @@ from signrules.attributes.decode import (
 )
 from signrules.attributes.errors import ImageError
 
-GTSRB_PPM = Path("/work/shared/data/gtsrb/Final_Training/Images/00014/00000_00000.ppm")
+from tests.conftest import GTSRB_TRAINING
+
+GTSRB_PPM = GTSRB_TRAINING / "Images" / "00014" / "00000_00000.ppm"
 
 
 def pattern(height: int = 24, width: int = 30) -> np.ndarray:

@@ -35,7 +35,7 @@ from signrules.attributes.splits import (
     write_track_list,
 )
 
-TRAINING = Path("/work/shared/data/gtsrb/Final_Training")
+from tests.conftest import GTSRB_TRAINING as TRAINING
 HEADER = "Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId"
 STOP, TURN_RIGHT = 14, 33
 
