@@ -90,7 +90,9 @@ class TrainAugment:
         _check_range("strength", strength, 0.0, 2.0)
         _check_range("rotation", rotation, 0.0, 45.0)
         if not (len(scale) == 2 and 0.3 <= scale[0] <= 1.0 <= scale[1] <= 3.0):
-            raise ValueError(f"scale must be (low, high) with 0.3 <= low <= 1 <= high <= 3, got {scale}")
+            raise ValueError(
+                f"scale must be (low, high) with 0.3 <= low <= 1 <= high <= 3, got {scale}"
+            )
         _check_range("translation", translation, 0.0, 0.5)
         _check_range("shear", shear, 0.0, 30.0)
         _check_range("perspective", perspective, 0.0, 0.3)
@@ -101,26 +103,46 @@ class TrainAugment:
         # Beyond about 0.05 turns (18 degrees) a red rim starts to look orange
         # or magenta, which changes the label.
         _check_range("hue", hue, 0.0, 0.05)
-        for name, probability in (("blur", blur), ("low_resolution", low_resolution), ("blocks", blocks)):
+        for name, probability in (
+            ("blur", blur),
+            ("low_resolution", low_resolution),
+            ("blocks", blocks),
+        ):
             _check_range(name, probability, 0.0, 1.0)
         _check_range("noise", noise, 0.0, 0.2)
 
         self.strength = float(strength)
         self.ranges = _Ranges(
-            rotation, (float(scale[0]), float(scale[1])), translation, shear, perspective,
-            brightness, contrast, saturation, gamma, hue, blur, low_resolution, noise, blocks,
+            rotation,
+            (float(scale[0]), float(scale[1])),
+            translation,
+            shear,
+            perspective,
+            brightness,
+            contrast,
+            saturation,
+            gamma,
+            hue,
+            blur,
+            low_resolution,
+            noise,
+            blocks,
         )
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={value!r}" for name, value in vars(self.ranges).items())
         return f"TrainAugment(strength={self.strength}, {fields})"
 
-    def __call__(self, images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Return an augmented copy of ``images``; the same generator state gives the same result."""
+    def __call__(
+        self, images: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """Return an augmented copy of ``images``, the same for the same generator state."""
         if images.ndim != 4 or images.shape[1] != 3:
             raise ValueError(f"images must have shape (N, 3, H, W), got {tuple(images.shape)}")
         if not images.is_floating_point():
-            raise ValueError(f"images must be a floating-point tensor in [0, 1], got dtype {images.dtype}")
+            raise ValueError(
+                f"images must be a floating-point tensor in [0, 1], got dtype {images.dtype}"
+            )
         if self.strength == 0.0 or images.shape[0] == 0:
             return images.clone()
 
@@ -171,7 +193,9 @@ class TrainAugment:
 
         # Border padding repeats the edge, so no black frame appears that
         # real crops never have.
-        return F.grid_sample(images, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return F.grid_sample(
+            images, grid, mode="bilinear", padding_mode="border", align_corners=False
+        )
 
     # --- colour ------------------------------------------------------------
 
@@ -216,12 +240,22 @@ class TrainAugment:
         sigma = sampler.uniform(0.3, 1.1) * blurred
         if bool(blurred.any()):
             offsets = torch.arange(-2, 3, device=images.device, dtype=images.dtype)
-            kernels = torch.exp(-(offsets[None] ** 2) / (2 * sigma.clamp(min=1e-3)[:, None].to(images.dtype) ** 2))
+            kernels = torch.exp(
+                -(offsets[None] ** 2) / (2 * sigma.clamp(min=1e-3)[:, None].to(images.dtype) ** 2)
+            )
             kernels = kernels / kernels.sum(dim=1, keepdim=True)
             kernels = kernels.repeat_interleave(channels, dim=0)
             flat = images.reshape(1, count * channels, height, width)
-            flat = F.conv2d(F.pad(flat, (2, 2, 0, 0), mode="replicate"), kernels[:, None, None, :], groups=count * channels)
-            flat = F.conv2d(F.pad(flat, (0, 0, 2, 2), mode="replicate"), kernels[:, None, :, None], groups=count * channels)
+            flat = F.conv2d(
+                F.pad(flat, (2, 2, 0, 0), mode="replicate"),
+                kernels[:, None, None, :],
+                groups=count * channels,
+            )
+            flat = F.conv2d(
+                F.pad(flat, (0, 0, 2, 2), mode="replicate"),
+                kernels[:, None, :, None],
+                groups=count * channels,
+            )
             images = flat.reshape(count, channels, height, width)
 
         # Low resolution: shrink to a small size and scale back, grouped by
@@ -235,14 +269,18 @@ class TrainAugment:
                 if selected.numel() == 0 or side >= min(height, width):
                     continue
                 shrunk = F.interpolate(images[selected], size=(side, side), mode="area")
-                images[selected] = F.interpolate(shrunk, size=(height, width), mode="bilinear", align_corners=False)
+                images[selected] = F.interpolate(
+                    shrunk, size=(height, width), mode="bilinear", align_corners=False
+                )
 
         # Compression-like blocks: blend in a block-averaged copy.
         blocky = sampler.chance(min(ranges.blocks * strength, 1.0))
         if bool(blocky.any()):
             block = max(2, min(height, width) // 8)
             averaged = F.avg_pool2d(images, block, ceil_mode=True)
-            blocks = F.interpolate(averaged, scale_factor=block, mode="nearest")[..., :height, :width]
+            blocks = F.interpolate(averaged, scale_factor=block, mode="nearest")[
+                ..., :height, :width
+            ]
             weight = (sampler.uniform(0.15, 0.45) * blocky).view(count, 1, 1, 1).to(images.dtype)
             images = images + weight * (blocks - images)
 
@@ -270,7 +308,9 @@ class _Sampler:
         return self.uniform(0.0, 1.0) < probability
 
     def integers(self, high: int) -> torch.Tensor:
-        return torch.randint(high, (self.count,), generator=self.generator, device=self.source).to(self.device)
+        return torch.randint(high, (self.count,), generator=self.generator, device=self.source).to(
+            self.device
+        )
 
     def normal(self, shape: torch.Size) -> torch.Tensor:
         return torch.randn(shape, generator=self.generator, device=self.source).to(self.device)

@@ -42,18 +42,31 @@ def _real_crops(folder: Path, count: int, size: int, seed: int) -> list[np.ndarr
     if not paths:
         raise SystemExit(f"error: no GTSRB images (*/*.ppm) found under {folder}")
     chosen = random.Random(seed).sample(paths, min(count, len(paths)))
-    return [np.asarray(Image.open(path).convert("RGB").resize((size, size), Image.Resampling.BILINEAR)) for path in chosen]
+    return [
+        np.asarray(Image.open(path).convert("RGB").resize((size, size), Image.Resampling.BILINEAR))
+        for path in chosen
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m signrules.attributes.synth", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m signrules.attributes.synth", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
     parser.add_argument("--count", type=int, default=100, help="number of signs (default 100)")
-    parser.add_argument("--size", type=int, default=32, help="rendered image size in pixels (default 32)")
+    parser.add_argument(
+        "--size", type=int, default=32, help="rendered image size in pixels (default 32)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--template", choices=TEMPLATE_NAMES, help="draw every sign from this template")
-    parser.add_argument("--zoom", type=int, default=0, help="tile size in the PNG (default: about 96 pixels)")
-    parser.add_argument("--gtsrb", type=Path, help="GTSRB Images folder: add a montage of real crops")
+    parser.add_argument(
+        "--template", choices=TEMPLATE_NAMES, help="draw every sign from this template"
+    )
+    parser.add_argument(
+        "--zoom", type=int, default=0, help="tile size in the PNG (default: about 96 pixels)"
+    )
+    parser.add_argument(
+        "--gtsrb", type=Path, help="GTSRB Images folder: add a montage of real crops"
+    )
     args = parser.parse_args(argv)
 
     schema = default_schema()
@@ -67,7 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sheet = _montage(tiles, tile_size)
     if args.gtsrb:
         real = _montage(_real_crops(args.gtsrb, args.count, args.size, args.seed), tile_size)
-        combined = Image.new("RGB", (sheet.width + _GAP + real.width, max(sheet.height, real.height)), (255, 255, 255))
+        combined = Image.new(
+            "RGB",
+            (sheet.width + _GAP + real.width, max(sheet.height, real.height)),
+            (255, 255, 255),
+        )
         combined.paste(sheet, (0, 0))
         combined.paste(real, (sheet.width + _GAP, 0))
         sheet = combined

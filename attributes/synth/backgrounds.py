@@ -35,7 +35,13 @@ _KINDS = ("sky", "foliage", "building", "street", "night", "gradient", "shapes")
 _KIND_CUMULATIVE = np.cumsum([0.16, 0.22, 0.18, 0.12, 0.08, 0.12, 0.12])
 
 # Colours of plates seen as fragments at the border.
-_FRAGMENT_COLOURS = ((0.9, 0.9, 0.88), (0.75, 0.1, 0.12), (0.05, 0.25, 0.6), (0.95, 0.75, 0.1), (0.1, 0.1, 0.1))
+_FRAGMENT_COLOURS = (
+    (0.9, 0.9, 0.88),
+    (0.75, 0.1, 0.12),
+    (0.05, 0.25, 0.6),
+    (0.95, 0.75, 0.1),
+    (0.1, 0.1, 0.1),
+)
 
 
 def _value_noise(rng: np.random.Generator, size: int, cells: int) -> np.ndarray:
@@ -53,7 +59,10 @@ def _noise_bank(size: int) -> dict[int, np.ndarray]:
     size, mixed with random palettes, vary the backgrounds enough.
     """
     rng = np.random.default_rng(_BANK_SEED)
-    return {cells: np.stack([_value_noise(rng, size, cells) for _ in range(32)]) for cells in _BANK_CELLS}
+    return {
+        cells: np.stack([_value_noise(rng, size, cells) for _ in range(32)])
+        for cells in _BANK_CELLS
+    }
 
 
 def _noise(rng: np.random.Generator, size: int, cells: int) -> np.ndarray:
@@ -74,7 +83,10 @@ def _palette_mix(rng: np.random.Generator, size: int, palette: tuple, cells: int
     """Blend two palette colours with smooth noise and add finer texture."""
     first_index = int(rng.integers(len(palette)))
     second_index = (first_index + 1 + int(rng.integers(len(palette) - 1))) % len(palette)
-    first, second = np.array(palette[first_index], np.float32), np.array(palette[second_index], np.float32)
+    first, second = (
+        np.array(palette[first_index], np.float32),
+        np.array(palette[second_index], np.float32),
+    )
     weight = _noise(rng, size, cells)
     image = first * (1 - weight) + second * weight
     detail = _noise(rng, size, max(cells * 4, 8)) - 0.5
@@ -125,7 +137,9 @@ def _to_bytes(colour: tuple[float, ...]) -> tuple[int, ...]:
     return tuple(int(255 * channel) for channel in colour)
 
 
-def _draw_fragment(rng: np.random.Generator, image: Image.Image, centre: np.ndarray, radius: float) -> None:
+def _draw_fragment(
+    rng: np.random.Generator, image: Image.Image, centre: np.ndarray, radius: float
+) -> None:
     """Draw part of another plate just outside the sign: above, below or beside it."""
     draw = ImageDraw.Draw(image)
     side = rng.integers(4)
@@ -138,9 +152,14 @@ def _draw_fragment(rng: np.random.Generator, image: Image.Image, centre: np.ndar
     if rng.random() < 0.5:
         draw.ellipse(box, fill=_to_bytes(rim))
         inner = other * 0.8
-        draw.ellipse((position[0] - inner, position[1] - inner, position[0] + inner, position[1] + inner), fill=_to_bytes(fill))
+        draw.ellipse(
+            (position[0] - inner, position[1] - inner, position[0] + inner, position[1] + inner),
+            fill=_to_bytes(fill),
+        )
     else:
-        draw.rectangle(box, fill=_to_bytes(fill), outline=_to_bytes(rim), width=max(1, round(other * 0.12)))
+        draw.rectangle(
+            box, fill=_to_bytes(fill), outline=_to_bytes(rim), width=max(1, round(other * 0.12))
+        )
 
 
 def render_background(
@@ -151,7 +170,9 @@ def render_background(
     ``sign_centre`` and ``sign_radius`` (pixels at ``size``) place the pole
     and the fragments of other signs relative to the sign.
     """
-    kind = _KINDS[int(np.searchsorted(_KIND_CUMULATIVE, rng.random() * _KIND_CUMULATIVE[-1], side="right"))]
+    kind = _KINDS[
+        int(np.searchsorted(_KIND_CUMULATIVE, rng.random() * _KIND_CUMULATIVE[-1], side="right"))
+    ]
     if kind == "gradient":
         array = _gradient(rng, size)
     elif kind == "shapes":
@@ -182,7 +203,9 @@ def render_background(
     return np.clip(array * rng.uniform(0.4, 1.1), 0.0, 1.0).astype(np.float32)
 
 
-def _draw_pole(rng: np.random.Generator, image: Image.Image, centre: np.ndarray, radius: float) -> None:
+def _draw_pole(
+    rng: np.random.Generator, image: Image.Image, centre: np.ndarray, radius: float
+) -> None:
     """Draw a grey pole from the sign's centre down to the bottom of the image."""
     draw = ImageDraw.Draw(image)
     half = radius * rng.uniform(0.06, 0.14)

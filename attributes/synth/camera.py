@@ -31,6 +31,20 @@ def _motion_kernel(direction: int) -> ImageFilter.Kernel:
 _MOTION_KERNELS = tuple(_motion_kernel(direction) for direction in range(4))
 
 
+def _shift_channels(image: np.ndarray, shift: float, axis: int) -> np.ndarray:
+    """Move red by ``shift`` pixels along ``axis`` and blue the opposite way.
+
+    Fractional shifts interpolate linearly between neighbouring pixels.
+    """
+    result = image.copy()
+    for channel, amount in ((0, shift), (2, -shift)):
+        whole = int(np.floor(amount))
+        fraction = amount - whole
+        plane = np.roll(image[..., channel], whole, axis=axis)
+        result[..., channel] = (1 - fraction) * plane + fraction * np.roll(plane, 1, axis=axis)
+    return result
+
+
 def _exposure(rng: np.random.Generator) -> float:
     """Draw a brightness gain: often dark, usually normal, sometimes over-exposed."""
     kind = rng.random()
@@ -45,6 +59,11 @@ def photograph(rng: np.random.Generator, scene: np.ndarray) -> np.ndarray:
     """Turn a float sRGB scene (H, W, 3) in [0, 1] into a uint8 camera image."""
     size = scene.shape[0]
     image = scene * _exposure(rng)
+
+    # Colour fringes at sharp edges, from lens dispersion and demosaicing:
+    # red and blue are shifted by up to 0.8 pixels in opposite directions.
+    if rng.random() < 0.4:
+        image = _shift_channels(image, rng.uniform(-0.8, 0.8) * size / 32, int(rng.integers(2)))
 
     # Colour cast of the light and the white balance, a few per cent per channel.
     image = image * rng.normal(1.0, 0.06, 3).astype(np.float32)

@@ -86,4 +86,6 @@ def vary_colour(
     pale = 0.55 * (grey + (1.0 - grey) * 0.6)
     keep = (1.0 - fade + 0.45 * fade) * (1.0 - 0.5 * dirt)
     shift = fade * pale * (1.0 - 0.5 * dirt)
-    return np.array([red * keep + shift, green * keep + shift, blue * keep + shift], dtype=np.float32)
+    return np.array(
+        [red * keep + shift, green * keep + shift, blue * keep + shift], dtype=np.float32
+    )

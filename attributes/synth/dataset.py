@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from signrules.attributes.errors import DatasetError
 from signrules.attributes.labels import encode_labels
 from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.synth.render import render_sign
@@ -32,7 +31,7 @@ __all__ = ["RENDERER_VERSION", "SyntheticData", "cache_dir", "render_dataset", "
 logger = logging.getLogger(__name__)
 
 #: Version of the renderer's output; part of every cache key.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 # Images per task sent to a worker process: at most this many, so that the
 # progress bar moves, and at least a quarter of a worker's share, so that
@@ -59,7 +58,9 @@ def cache_dir() -> Path:
     return base / "synth"
 
 
-def render_range(start: int, stop: int, seed: int, size: int, schema: Schema) -> tuple[np.ndarray, list[dict[str, object]]]:
+def render_range(
+    start: int, stop: int, seed: int, size: int, schema: Schema
+) -> tuple[np.ndarray, list[dict[str, object]]]:
     """Render images ``start`` to ``stop`` (exclusive) of the dataset with ``seed``."""
     images = np.empty((stop - start, size, size, 3), np.uint8)
     records = []
@@ -73,14 +74,21 @@ def render_range(start: int, stop: int, seed: int, size: int, schema: Schema) ->
 
 def _cache_path(count: int, seed: int, size: int, schema: Schema) -> Path:
     key = json.dumps(
-        {"version": RENDERER_VERSION, "count": count, "seed": seed, "size": size, "schema": schema.fingerprint()},
+        {
+            "version": RENDERER_VERSION,
+            "count": count,
+            "seed": seed,
+            "size": size,
+            "schema": schema.fingerprint(),
+        },
         sort_keys=True,
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:20]
     return cache_dir() / f"synth-v{RENDERER_VERSION}-{count}x{size}-seed{seed}-{digest}.npz"
 
 
-def _load(path: Path) -> tuple[np.ndarray, list[dict[str, object]]] | None:
+def _load(path: Path, shape: tuple[int, ...]) -> tuple[np.ndarray, list[dict[str, object]]] | None:
+    """Read a cached dataset; return None, after a warning, if it is unreadable or does not fit."""
     try:
         with np.load(path, allow_pickle=False) as archive:
             images = archive["images"]
@@ -89,8 +97,15 @@ def _load(path: Path) -> tuple[np.ndarray, list[dict[str, object]]] | None:
         # A truncated or foreign file is rendered again and overwritten.
         logger.warning("ignoring unreadable synthetic cache %s: %s", path, exc)
         return None
-    if len(images) != len(records):
-        logger.warning("ignoring synthetic cache %s: %d images but %d records", path, len(images), len(records))
+    if images.shape != shape or len(records) != shape[0]:
+        logger.warning(
+            "ignoring synthetic cache %s: expected %d images of shape %s, found images %s and %d records",
+            path,
+            shape[0],
+            shape[1:],
+            images.shape,
+            len(records),
+        )
         return None
     return images, records
 
@@ -108,7 +123,9 @@ def _store(path: Path, images: np.ndarray, records: list[dict[str, object]]) -> 
         logger.warning("could not write synthetic cache %s: %s", path, exc)
 
 
-def _render(count: int, seed: int, size: int, schema: Schema, workers: int, progress: bool) -> tuple[np.ndarray, list[dict[str, object]]]:
+def _render(
+    count: int, seed: int, size: int, schema: Schema, workers: int, progress: bool
+) -> tuple[np.ndarray, list[dict[str, object]]]:
     chunk = max(1, min(_MAX_CHUNK, -(-count // (4 * workers))))
     chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
     bar = None
@@ -172,16 +189,20 @@ def render_dataset(
     schema = schema or default_schema()
 
     path = _cache_path(count, seed, size, schema)
-    loaded = _load(path) if cache and path.exists() else None
+    loaded = _load(path, (count, size, size, 3)) if cache and path.exists() else None
     if loaded is not None:
         logger.info("loaded %d synthetic signs from %s", count, path)
         images, records = loaded
     else:
-        logger.info("rendering %d synthetic signs (size %d, seed %d, %d workers)", count, size, seed, workers)
+        logger.info(
+            "rendering %d synthetic signs (size %d, seed %d, %d workers)",
+            count,
+            size,
+            seed,
+            workers,
+        )
         images, records = _render(count, seed, size, schema, workers, progress)
         if cache:
             _store(path, images, records)
 
-    if images.shape != (count, size, size, 3):
-        raise DatasetError(f"{path}: expected images of shape {(count, size, size, 3)}, got {images.shape}; delete the file")
     return SyntheticData(images, records, encode_labels(records, schema))

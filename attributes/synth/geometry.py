@@ -88,7 +88,9 @@ class PlateGeometry:
 
     def __init__(self, shape: str, aspect: float = 1.0, *, circle_points: int = 64) -> None:
         if circle_points not in _UNIT_CIRCLES:
-            raise ValueError(f"circle_points must be one of {sorted(_UNIT_CIRCLES)}, got {circle_points}")
+            raise ValueError(
+                f"circle_points must be one of {sorted(_UNIT_CIRCLES)}, got {circle_points}"
+            )
         self.shape = shape
         self.aspect = aspect
         self.circle_points = circle_points
@@ -118,8 +120,12 @@ class PlateGeometry:
         elif shape == "rectangle":
             half_width, half_height = (1.0, 1.0 / aspect) if aspect >= 1 else (aspect, 1.0)
             self.vertices = np.array(
-                [[-half_width, -half_height], [half_width, -half_height],
-                 [half_width, half_height], [-half_width, half_height]]
+                [
+                    [-half_width, -half_height],
+                    [half_width, -half_height],
+                    [half_width, half_height],
+                    [-half_width, half_height],
+                ]
             )
             self.incentre = np.zeros(2)
             self.inradius = min(half_width, half_height)
@@ -147,7 +153,9 @@ class PlateGeometry:
         self._offset_pairs = np.stack([np.roll(offsets, 1), offsets], axis=1)
 
         start = np.arctan2(previous[:, 1], previous[:, 0])
-        turn = (np.arctan2(normals[:, 1], normals[:, 0]) - start + math.pi) % (2 * math.pi) - math.pi
+        turn = (np.arctan2(normals[:, 1], normals[:, 0]) - start + math.pi) % (
+            2 * math.pi
+        ) - math.pi
         angles = start[:, None] + turn[:, None] * np.linspace(0.0, 1.0, 6)[None, :]
         self._arc_directions = np.stack([np.cos(angles), np.sin(angles)], axis=2)
 
@@ -198,10 +206,26 @@ class PlateGeometry:
         cx, cy = self.incentre
         factors = {
             # shape: {layout: (vertical offset, half width, half height)} x inradius
-            "circle": {"wide": (0.0, 0.8, 0.5), "square": (0.0, 0.68, 0.68), "tall": (0.0, 0.68, 0.72)},
-            "octagon": {"wide": (0.0, 0.86, 0.45), "square": (0.0, 0.72, 0.72), "tall": (0.0, 0.72, 0.78)},
-            "triangle": {"wide": (0.25, 0.9, 0.42), "square": (0.12, 0.8, 0.8), "tall": (0.1, 0.7, 0.75)},
-            "diamond": {"wide": (0.0, 0.85, 0.5), "square": (0.0, 0.66, 0.66), "tall": (0.0, 0.6, 0.75)},
+            "circle": {
+                "wide": (0.0, 0.8, 0.5),
+                "square": (0.0, 0.68, 0.68),
+                "tall": (0.0, 0.68, 0.72),
+            },
+            "octagon": {
+                "wide": (0.0, 0.86, 0.45),
+                "square": (0.0, 0.72, 0.72),
+                "tall": (0.0, 0.72, 0.78),
+            },
+            "triangle": {
+                "wide": (0.25, 0.9, 0.42),
+                "square": (0.12, 0.8, 0.8),
+                "tall": (0.1, 0.7, 0.75),
+            },
+            "diamond": {
+                "wide": (0.0, 0.85, 0.5),
+                "square": (0.0, 0.66, 0.66),
+                "tall": (0.0, 0.6, 0.75),
+            },
         }
         if self.shape == "inverted_triangle":
             offset, half_width, half_height = factors["triangle"][layout]

@@ -33,13 +33,23 @@ class MaskSheet:
         self.pitch = canvas + gap
         self.image = Image.new("L", (canvas, len(LAYERS) * self.pitch), 0)
         self.draw = ImageDraw.Draw(self.image)
-        self._origins = {layer: np.array([0.0, index * self.pitch]) for index, layer in enumerate(LAYERS)}
+        self._origins = {
+            layer: np.array([0.0, index * self.pitch]) for index, layer in enumerate(LAYERS)
+        }
 
     def polygon(self, layer: str, points: np.ndarray, value: int = 255) -> None:
         if len(points) >= 3:
             self.draw.polygon((points + self._origins[layer]).ravel().tolist(), fill=value)
 
-    def line(self, layer: str, points: np.ndarray, width: float, value: int = 255, *, round_caps: bool = False) -> None:
+    def line(
+        self,
+        layer: str,
+        points: np.ndarray,
+        width: float,
+        value: int = 255,
+        *,
+        round_caps: bool = False,
+    ) -> None:
         """Draw a polyline with round joins, and round ends if ``round_caps``."""
         shifted = points + self._origins[layer]
         pixels = max(1, round(width))
@@ -49,13 +59,15 @@ class MaskSheet:
             for x, y in (shifted[0], shifted[-1]):
                 self.draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=value)
 
-    def paste(self, layer: str, corner: tuple[int, int], mask: Image.Image, value: int = 255) -> None:
+    def paste(
+        self, layer: str, corner: tuple[int, int], mask: Image.Image, value: int = 255
+    ) -> None:
         """Blend ``value`` into the layer through ``mask``, whose top left goes to ``corner``."""
         x, y = corner
         self.image.paste(value, (x, y + int(self._origins[layer][1])), mask)
 
     def coverage(self) -> dict[str, np.ndarray]:
-        """Reduce every layer to the output size; return (size, size, 1) float32 coverage in [0, 1]."""
+        """Reduce every layer to the output size, as (size, size, 1) float32 coverage in [0, 1]."""
         reduced = np.asarray(self.image.reduce(self.supersampling), dtype=np.float32) / 255
         size = self.canvas // self.supersampling
         pitch = self.pitch // self.supersampling

@@ -61,7 +61,9 @@ def _translated(primitives: list[Primitive], offset, role: int | None = None) ->
     for primitive in primitives:
         new_role = role if role is not None and primitive.role == LEGEND else primitive.role
         if isinstance(primitive, Stroke):
-            result.append(Stroke(primitive.points + offset, primitive.width, new_role, primitive.closed))
+            result.append(
+                Stroke(primitive.points + offset, primitive.width, new_role, primitive.closed)
+            )
         else:
             result.append(Fill(primitive.points + offset, new_role))
     return result
@@ -71,7 +73,9 @@ def _rectangle(x0: float, y0: float, x1: float, y1: float, role: int = LEGEND) -
     return Fill(_points((x0, y0), (x1, y0), (x1, y1), (x0, y1)), role)
 
 
-def _ellipse(cx: float, cy: float, rx: float, ry: float, role: int = LEGEND, tilt: float = 0.0) -> Fill:
+def _ellipse(
+    cx: float, cy: float, rx: float, ry: float, role: int = LEGEND, tilt: float = 0.0
+) -> Fill:
     angles = np.linspace(0.0, 2 * math.pi, 24, endpoint=False)
     x, y = rx * np.cos(angles), ry * np.sin(angles)
     cos, sin = math.cos(tilt), math.sin(tilt)
@@ -79,6 +83,7 @@ def _ellipse(cx: float, cy: float, rx: float, ry: float, role: int = LEGEND, til
 
 
 # --- fixed symbols ---------------------------------------------------------
+
 
 def _build_canonical(rng: np.random.Generator, variant: int) -> list[Primitive]:
     if variant == 0:
@@ -89,27 +94,47 @@ def _build_canonical(rng: np.random.Generator, variant: int) -> list[Primitive]:
         return [_rectangle(-1.0, -0.24, 1.0, 0.24)]
     if variant == 2:
         # Exclamation mark of a general-caution sign: a tapered bar and a dot.
-        return [Fill(_points((-0.14, -0.95), (0.14, -0.95), (0.08, 0.35), (-0.08, 0.35))), disc(0.0, 0.72, 0.15)]
+        return [
+            Fill(_points((-0.14, -0.95), (0.14, -0.95), (0.08, 0.35), (-0.08, 0.35))),
+            disc(0.0, 0.72, 0.15),
+        ]
     # Traffic lights: a housing with three lamps, the top one in the accent colour.
     lamps = [disc(0.0, y, 0.2, ACCENT if y < 0 else LEGEND) for y in (-0.6, 0.0, 0.6)]
-    return [Stroke(_points((-0.32, -0.95), (0.32, -0.95), (0.32, 0.95), (-0.32, 0.95)), 0.08, closed=True), *lamps]
+    return [
+        Stroke(
+            _points((-0.32, -0.95), (0.32, -0.95), (0.32, 0.95), (-0.32, 0.95)), 0.08, closed=True
+        ),
+        *lamps,
+    ]
 
 
 # --- arrows ----------------------------------------------------------------
+
 
 def _arrow_kinds() -> list[tuple[str, Callable[[float, bool], list[Primitive]]]]:
     """Return (name, builder(width, open_head)) for each arrow kind."""
 
     def single(*path: tuple[float, float], both: bool = False):
-        return lambda width, open_head: arrow(_points(*path), width, open_head=open_head, both_ends=both)
+        return lambda width, open_head: arrow(
+            _points(*path), width, open_head=open_head, both_ends=both
+        )
 
     def turn_round(width: float, open_head: bool) -> list[Primitive]:
-        path = np.concatenate([_points((-0.4, 0.9), (-0.4, 0.1)), bezier((-0.4, 0.1), (-0.4, -0.35), (0.1, -0.35), (0.85, -0.35))])
+        path = np.concatenate(
+            [
+                _points((-0.4, 0.9), (-0.4, 0.1)),
+                bezier((-0.4, 0.1), (-0.4, -0.35), (0.1, -0.35), (0.85, -0.35)),
+            ]
+        )
         return arrow(path, width, open_head=open_head)
 
     def up_or_right(width: float, open_head: bool) -> list[Primitive]:
-        branch = np.concatenate([_points((-0.3, 0.5)), bezier((-0.3, 0.5), (-0.3, 0.05), (0.1, 0.0), (0.85, 0.0))])
-        return arrow(_points((-0.3, 0.95), (-0.3, -0.9)), width, open_head=open_head) + arrow(branch, width, open_head=open_head)
+        branch = np.concatenate(
+            [_points((-0.3, 0.5)), bezier((-0.3, 0.5), (-0.3, 0.05), (0.1, 0.0), (0.85, 0.0))]
+        )
+        return arrow(_points((-0.3, 0.95), (-0.3, -0.9)), width, open_head=open_head) + arrow(
+            branch, width, open_head=open_head
+        )
 
     def three_ways(width: float, open_head: bool) -> list[Primitive]:
         return (
@@ -124,7 +149,9 @@ def _arrow_kinds() -> list[tuple[str, Callable[[float, bool], list[Primitive]]]]
         )
 
     def u_turn(width: float, open_head: bool) -> list[Primitive]:
-        path = np.concatenate([_points((0.4, 0.9)), arc(0.0, -0.3, 0.4, 0.0, -math.pi, 14), _points((-0.4, 0.5))])
+        path = np.concatenate(
+            [_points((0.4, 0.9)), arc(0.0, -0.3, 0.4, 0.0, -math.pi, 14), _points((-0.4, 0.5))]
+        )
         return arrow(path, width, open_head=open_head)
 
     def quarter_arc(width: float, open_head: bool) -> list[Primitive]:
@@ -133,7 +160,9 @@ def _arrow_kinds() -> list[tuple[str, Callable[[float, bool], list[Primitive]]]]
     def roundabout(width: float, open_head: bool) -> list[Primitive]:
         primitives: list[Primitive] = []
         for start in (-math.pi / 2, math.pi / 6, 5 * math.pi / 6):
-            primitives += arrow(arc(0.0, 0.0, 0.62, start - 1.45, start + 0.35, 10), width, open_head=open_head)
+            primitives += arrow(
+                arc(0.0, 0.0, 0.62, start - 1.45, start + 0.35, 10), width, open_head=open_head
+            )
         return primitives
 
     def two_way(width: float, open_head: bool) -> list[Primitive]:
@@ -143,13 +172,19 @@ def _arrow_kinds() -> list[tuple[str, Callable[[float, bool], list[Primitive]]]]
 
     def merge(width: float, open_head: bool) -> list[Primitive]:
         side = bezier((-0.75, 0.9), (-0.75, 0.3), (0.2, 0.2), (0.2, -0.3))
-        return [Stroke(side, width)] + arrow(_points((0.2, 0.9), (0.2, -0.9)), width, open_head=open_head)
+        return [Stroke(side, width)] + arrow(
+            _points((0.2, 0.9), (0.2, -0.9)), width, open_head=open_head
+        )
 
     def zigzag(width: float, open_head: bool) -> list[Primitive]:
-        return arrow(_points((-0.3, 0.9), (0.3, 0.2), (-0.3, -0.2), (0.3, -0.9)), width, open_head=open_head)
+        return arrow(
+            _points((-0.3, 0.9), (0.3, 0.2), (-0.3, -0.2), (0.3, -0.9)), width, open_head=open_head
+        )
 
     def hook(width: float, open_head: bool) -> list[Primitive]:
-        return arrow(_points((-0.6, 0.9), (-0.6, -0.6), (0.5, -0.6), (0.5, 0.4)), width, open_head=open_head)
+        return arrow(
+            _points((-0.6, 0.9), (-0.6, -0.6), (0.5, -0.6), (0.5, 0.4)), width, open_head=open_head
+        )
 
     def pass_either_side(width: float, open_head: bool) -> list[Primitive]:
         return (
@@ -199,6 +234,7 @@ def _build_arrow(rng: np.random.Generator, variant: int) -> list[Primitive]:
 
 # --- road layouts ----------------------------------------------------------
 
+
 def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primitive]]]]:
     """Return (name, builder) for each road layout of warning signs."""
 
@@ -206,22 +242,37 @@ def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
         return rng.uniform(0.22, 0.32)
 
     def curve(rng):
-        path = np.concatenate([_points((-0.25, 0.95)), bezier((-0.25, 0.4), (-0.25, -0.45), (0.1, -0.6), (0.6, -0.75))])
+        path = np.concatenate(
+            [
+                _points((-0.25, 0.95)),
+                bezier((-0.25, 0.4), (-0.25, -0.45), (0.1, -0.6), (0.6, -0.75)),
+            ]
+        )
         return arrow(path, width(rng), head_length=0.3, head_width=0.24)
 
     def double_curve(rng):
-        return [Stroke(bezier((-0.3, 0.95), (0.9, 0.3), (-0.9, -0.3), (0.3, -0.95), 24), width(rng))]
+        return [
+            Stroke(bezier((-0.3, 0.95), (0.9, 0.3), (-0.9, -0.3), (0.3, -0.95), 24), width(rng))
+        ]
 
     def series_curves(rng):
-        points = np.concatenate([
-            bezier((0.0, 0.95), (0.6, 0.7), (0.6, 0.35), (0.0, 0.3)),
-            bezier((0.0, 0.3), (-0.6, 0.25), (-0.6, -0.25), (0.0, -0.3)),
-            bezier((0.0, -0.3), (0.6, -0.35), (0.6, -0.7), (0.0, -0.95)),
-        ])
+        points = np.concatenate(
+            [
+                bezier((0.0, 0.95), (0.6, 0.7), (0.6, 0.35), (0.0, 0.3)),
+                bezier((0.0, 0.3), (-0.6, 0.25), (-0.6, -0.25), (0.0, -0.3)),
+                bezier((0.0, -0.3), (0.6, -0.35), (0.6, -0.7), (0.0, -0.95)),
+            ]
+        )
         return [Stroke(points, width(rng) * 0.8)]
 
     def hairpin(rng):
-        path = np.concatenate([_points((-0.45, 0.9)), arc(0.0, -0.35, 0.45, math.pi, 2 * math.pi, 14), _points((0.45, 0.5))])
+        path = np.concatenate(
+            [
+                _points((-0.45, 0.9)),
+                arc(0.0, -0.35, 0.45, math.pi, 2 * math.pi, 14),
+                _points((0.45, 0.5)),
+            ]
+        )
         return arrow(path, width(rng), head_length=0.3, head_width=0.24)
 
     def narrow_both(rng):
@@ -231,27 +282,46 @@ def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
 
     def narrow_right(rng):
         w = width(rng) * 0.7
-        return [Stroke(_points((-0.4, 0.95), (-0.4, -0.95)), w), Stroke(_points((0.6, 0.95), (0.6, 0.2), (0.2, -0.3), (0.2, -0.95)), w)]
+        return [
+            Stroke(_points((-0.4, 0.95), (-0.4, -0.95)), w),
+            Stroke(_points((0.6, 0.95), (0.6, 0.2), (0.2, -0.3), (0.2, -0.95)), w),
+        ]
 
     def crossroads(rng):
         w = width(rng)
-        return [Stroke(_points((0.0, 0.95), (0.0, -0.95)), w), Stroke(_points((-0.9, 0.0), (0.9, 0.0)), w)]
+        return [
+            Stroke(_points((0.0, 0.95), (0.0, -0.95)), w),
+            Stroke(_points((-0.9, 0.0), (0.9, 0.0)), w),
+        ]
 
     def t_junction(rng):
         w = width(rng)
-        return [Stroke(_points((0.0, 0.95), (0.0, -0.5)), w), Stroke(_points((-0.9, -0.5), (0.9, -0.5)), w)]
+        return [
+            Stroke(_points((0.0, 0.95), (0.0, -0.5)), w),
+            Stroke(_points((-0.9, -0.5), (0.9, -0.5)), w),
+        ]
 
     def side_road(rng):
         w = width(rng)
-        return [Stroke(_points((-0.2, 0.95), (-0.2, -0.95)), w), Stroke(_points((-0.2, 0.0), (0.85, 0.0)), w * 0.75)]
+        return [
+            Stroke(_points((-0.2, 0.95), (-0.2, -0.95)), w),
+            Stroke(_points((-0.2, 0.0), (0.85, 0.0)), w * 0.75),
+        ]
 
     def side_road_diagonal(rng):
         w = width(rng)
-        return [Stroke(_points((-0.2, 0.95), (-0.2, -0.95)), w), Stroke(_points((-0.2, 0.3), (0.7, -0.6)), w * 0.75)]
+        return [
+            Stroke(_points((-0.2, 0.95), (-0.2, -0.95)), w),
+            Stroke(_points((-0.2, 0.3), (0.7, -0.6)), w * 0.75),
+        ]
 
     def y_junction(rng):
         w = width(rng)
-        return [Stroke(_points((0.0, 0.95), (0.0, 0.1)), w), Stroke(_points((0.0, 0.1), (-0.65, -0.9)), w), Stroke(_points((0.0, 0.1), (0.65, -0.9)), w)]
+        return [
+            Stroke(_points((0.0, 0.95), (0.0, 0.1)), w),
+            Stroke(_points((0.0, 0.1), (-0.65, -0.9)), w),
+            Stroke(_points((0.0, 0.1), (0.65, -0.9)), w),
+        ]
 
     def staggered(rng):
         w = width(rng)
@@ -263,11 +333,17 @@ def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
 
     def priority_cross(rng):
         w = width(rng)
-        return [Stroke(_points((0.0, 0.95), (0.0, -0.95)), w * 1.3), Stroke(_points((-0.8, 0.0), (0.8, 0.0)), w * 0.5)]
+        return [
+            Stroke(_points((0.0, 0.95), (0.0, -0.95)), w * 1.3),
+            Stroke(_points((-0.8, 0.0), (0.8, 0.0)), w * 0.5),
+        ]
 
     def lane_merge(rng):
         w = width(rng) * 0.8
-        return [Stroke(_points((0.3, 0.95), (0.3, -0.95)), w), Stroke(bezier((-0.6, 0.95), (-0.6, 0.2), (0.3, 0.0), (0.3, -0.5)), w)]
+        return [
+            Stroke(_points((0.3, 0.95), (0.3, -0.95)), w),
+            Stroke(bezier((-0.6, 0.95), (-0.6, 0.2), (0.3, 0.0), (0.3, -0.5)), w),
+        ]
 
     def roundabout_ring(rng):
         w = width(rng) * 0.8
@@ -279,7 +355,10 @@ def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
 
     def bridge(rng):
         w = width(rng) * 0.7
-        return [Stroke(arc(0.0, 0.6, 0.8, math.pi, 2 * math.pi, 16), w), Stroke(_points((-0.95, -0.2), (0.95, -0.2)), w)]
+        return [
+            Stroke(arc(0.0, 0.6, 0.8, math.pi, 2 * math.pi, 16), w),
+            Stroke(_points((-0.95, -0.2), (0.95, -0.2)), w),
+        ]
 
     def level_crossing(rng):
         w = width(rng) * 0.6
@@ -293,11 +372,27 @@ def _road_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
 
     def tunnel(rng):
         w = width(rng)
-        return [Stroke(np.concatenate([_points((-0.7, 0.8)), arc(0.0, 0.0, 0.7, math.pi, 2 * math.pi, 16), _points((0.7, 0.8))]), w), Stroke(_points((-0.95, 0.8), (0.95, 0.8)), w * 0.6)]
+        return [
+            Stroke(
+                np.concatenate(
+                    [
+                        _points((-0.7, 0.8)),
+                        arc(0.0, 0.0, 0.7, math.pi, 2 * math.pi, 16),
+                        _points((0.7, 0.8)),
+                    ]
+                ),
+                w,
+            ),
+            Stroke(_points((-0.95, 0.8), (0.95, 0.8)), w * 0.6),
+        ]
 
     def lane_ends(rng):
         w = width(rng) * 0.7
-        return [Stroke(_points((-0.4, 0.95), (-0.4, -0.95)), w), Stroke(_points((0.4, 0.95), (0.4, 0.0)), w), Stroke(_points((0.4, 0.0), (0.4, -0.95)), w * 0.35)]
+        return [
+            Stroke(_points((-0.4, 0.95), (-0.4, -0.95)), w),
+            Stroke(_points((0.4, 0.95), (0.4, 0.0)), w),
+            Stroke(_points((0.4, 0.0), (0.4, -0.95)), w * 0.35),
+        ]
 
     return [
         ("curve", curve),
@@ -331,6 +426,7 @@ def _build_road(rng: np.random.Generator, variant: int) -> list[Primitive]:
 
 # --- surfaces and terrain --------------------------------------------------
 
+
 def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primitive]]]]:
     """Return (name, builder) for waves, bumps and terrain symbols."""
 
@@ -343,6 +439,7 @@ def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
                 Stroke(np.stack([x, y + amplitude * np.sin(cycles * math.pi * x)], axis=1), width)
                 for y in np.linspace(-0.5, 0.5, rows) * (rows > 1)
             ]
+
         return build
 
     def bumps(count: int):
@@ -355,11 +452,14 @@ def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
                 path.append(arc(centre, 0.3, radius * 0.9, math.pi, 2 * math.pi, 10))
             path.append(_points((0.95, 0.3)))
             return [Stroke(np.concatenate(path), width), _rectangle(-0.95, 0.45, 0.95, 0.6)]
+
         return build
 
     def dip(rng):
         width = rng.uniform(0.12, 0.18)
-        path = np.concatenate([_points((-0.95, -0.2)), arc(0.0, -0.2, 0.6, math.pi, 0.0, 12), _points((0.95, -0.2))])
+        path = np.concatenate(
+            [_points((-0.95, -0.2)), arc(0.0, -0.2, 0.6, math.pi, 0.0, 12), _points((0.95, -0.2))]
+        )
         return [Stroke(path, width)]
 
     def zigzag(rows: int, vertical: bool):
@@ -372,10 +472,16 @@ def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
                 line = np.stack([t, offsets + shift], axis=1)
                 strokes.append(Stroke(line[:, ::-1] if vertical else line, width))
             return strokes
+
         return build
 
     def skid(rng):
-        car = [_rectangle(-0.45, -0.75, 0.45, -0.45), _rectangle(-0.3, -0.95, 0.3, -0.7), disc(-0.3, -0.42, 0.1), disc(0.3, -0.42, 0.1)]
+        car = [
+            _rectangle(-0.45, -0.75, 0.45, -0.45),
+            _rectangle(-0.3, -0.95, 0.3, -0.7),
+            disc(-0.3, -0.42, 0.1),
+            disc(0.3, -0.42, 0.1),
+        ]
         width = rng.uniform(0.09, 0.12)
         tracks = [
             Stroke(bezier((x, -0.3), (x + 0.45, 0.05), (x - 0.45, 0.45), (x + 0.2, 0.95)), width)
@@ -385,7 +491,15 @@ def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
 
     def falling_rocks(rng):
         slope = Fill(_points((-0.95, -0.95), (-0.95, 0.95), (-0.2, 0.95), (-0.55, -0.95)))
-        stones = [disc(x, y, r) for x, y, r in ((0.0, -0.3, 0.16), (0.35, 0.1, 0.13), (0.15, 0.55, 0.18), (0.6, 0.7, 0.12))]
+        stones = [
+            disc(x, y, r)
+            for x, y, r in (
+                (0.0, -0.3, 0.16),
+                (0.35, 0.1, 0.13),
+                (0.15, 0.55, 0.18),
+                (0.6, 0.7, 0.12),
+            )
+        ]
         return [slope, *stones]
 
     def steep_hill(rng):
@@ -398,14 +512,32 @@ def _wave_kinds() -> list[tuple[str, Callable[[np.random.Generator], list[Primit
         width = rng.uniform(0.09, 0.13)
         strokes = []
         for y, length in ((-0.5, 0.8), (0.0, 1.0), (0.5, 0.6)):
-            strokes.append(Stroke(np.concatenate([_points((-0.95, y), (-0.95 + length, y)), arc(-0.95 + length, y - 0.15, 0.15, math.pi / 2, -math.pi, 8)]), width))
+            strokes.append(
+                Stroke(
+                    np.concatenate(
+                        [
+                            _points((-0.95, y), (-0.95 + length, y)),
+                            arc(-0.95 + length, y - 0.15, 0.15, math.pi / 2, -math.pi, 8),
+                        ]
+                    ),
+                    width,
+                )
+            )
         return strokes
 
     return [
-        *[(f"sine_{rows}_{cycles}", sine(rows, cycles)) for rows in (1, 2, 3) for cycles in (1.5, 2.5)],
+        *[
+            (f"sine_{rows}_{cycles}", sine(rows, cycles))
+            for rows in (1, 2, 3)
+            for cycles in (1.5, 2.5)
+        ],
         *[(f"bumps_{count}", bumps(count)) for count in (1, 2, 3)],
         ("dip", dip),
-        *[(f"zigzag_{rows}_{vertical}", zigzag(rows, vertical)) for rows in (1, 2) for vertical in (False, True)],
+        *[
+            (f"zigzag_{rows}_{vertical}", zigzag(rows, vertical))
+            for rows in (1, 2)
+            for vertical in (False, True)
+        ],
         ("skid", skid),
         ("falling_rocks", falling_rocks),
         ("steep_hill", steep_hill),
@@ -422,6 +554,7 @@ def _build_wave(rng: np.random.Generator, variant: int) -> list[Primitive]:
 
 # --- silhouettes -----------------------------------------------------------
 
+
 def _vehicle(rng: np.random.Generator, kind: str) -> list[Primitive]:
     """Return a side view of a vehicle facing right."""
     wheel = rng.uniform(0.14, 0.22)
@@ -431,24 +564,69 @@ def _vehicle(rng: np.random.Generator, kind: str) -> list[Primitive]:
         roof = rng.uniform(-0.55, -0.35)
         waist = rng.uniform(-0.15, 0.0)
         cabin_start, cabin_end = rng.uniform(-0.55, -0.3), rng.uniform(0.15, 0.4)
-        body = Fill(_points(
-            (-0.95, ground - 0.05), (-0.95, waist), (cabin_start, waist - 0.02), (cabin_start + 0.15, roof),
-            (cabin_end - 0.1, roof), (cabin_end + 0.1, waist), (0.95, waist + 0.05), (0.95, ground - 0.05),
-        ))
-        parts = [body, Fill(_points((cabin_start + 0.22, roof + 0.07), (cabin_end - 0.13, roof + 0.07), (cabin_end - 0.02, waist - 0.03), (cabin_start + 0.12, waist - 0.03)), ERASE)]
+        body = Fill(
+            _points(
+                (-0.95, ground - 0.05),
+                (-0.95, waist),
+                (cabin_start, waist - 0.02),
+                (cabin_start + 0.15, roof),
+                (cabin_end - 0.1, roof),
+                (cabin_end + 0.1, waist),
+                (0.95, waist + 0.05),
+                (0.95, ground - 0.05),
+            )
+        )
+        parts = [
+            body,
+            Fill(
+                _points(
+                    (cabin_start + 0.22, roof + 0.07),
+                    (cabin_end - 0.13, roof + 0.07),
+                    (cabin_end - 0.02, waist - 0.03),
+                    (cabin_start + 0.12, waist - 0.03),
+                ),
+                ERASE,
+            ),
+        ]
         axles = (-0.55, 0.55)
     elif kind == "truck":
         box_top = rng.uniform(-0.7, -0.45)
         cab_start = rng.uniform(0.2, 0.4)
         parts = [
             _rectangle(-0.95, box_top, cab_start - 0.05, ground - 0.05),
-            Fill(_points((cab_start, -0.35), (0.75, -0.35), (0.95, -0.05), (0.95, ground - 0.05), (cab_start, ground - 0.05))),
-            Fill(_points((cab_start + 0.08, -0.27), (0.7, -0.27), (0.83, -0.08), (cab_start + 0.08, -0.08)), ERASE),
+            Fill(
+                _points(
+                    (cab_start, -0.35),
+                    (0.75, -0.35),
+                    (0.95, -0.05),
+                    (0.95, ground - 0.05),
+                    (cab_start, ground - 0.05),
+                )
+            ),
+            Fill(
+                _points(
+                    (cab_start + 0.08, -0.27),
+                    (0.7, -0.27),
+                    (0.83, -0.08),
+                    (cab_start + 0.08, -0.08),
+                ),
+                ERASE,
+            ),
         ]
         axles = (-0.65, -0.3, 0.65) if rng.random() < 0.5 else (-0.6, 0.65)
     elif kind == "bus":
         top = rng.uniform(-0.6, -0.4)
-        parts = [Fill(_points((-0.95, top), (0.85, top), (0.95, top + 0.15), (0.95, ground - 0.05), (-0.95, ground - 0.05)))]
+        parts = [
+            Fill(
+                _points(
+                    (-0.95, top),
+                    (0.85, top),
+                    (0.95, top + 0.15),
+                    (0.95, ground - 0.05),
+                    (-0.95, ground - 0.05),
+                )
+            )
+        ]
         windows = int(rng.integers(3, 6))
         edges = np.linspace(-0.85, 0.85, windows + 1)
         for left, right in itertools.pairwise(edges):
@@ -463,21 +641,34 @@ def _vehicle(rng: np.random.Generator, kind: str) -> list[Primitive]:
             Stroke(_points((0.55, bonnet), (0.55, bonnet - rng.uniform(0.2, 0.45))), 0.08),
         ]
         if rng.random() < 0.6:
-            parts.append(Stroke(_points((-0.55, 0.0), (-0.55, -0.7), (-0.1, -0.7), (-0.1, -0.1)), 0.09))
+            parts.append(
+                Stroke(_points((-0.55, 0.0), (-0.55, -0.7), (-0.1, -0.7), (-0.1, -0.1)), 0.09)
+            )
         if rng.random() < 0.5:
             # Front loader arm and bucket.
-            parts += [Stroke(_points((0.0, -0.3), (0.9, 0.0), (1.0, 0.35)), 0.08), Fill(_points((0.85, 0.2), (1.15, 0.2), (1.1, 0.55), (0.9, 0.55)))]
-        return parts + [disc(-0.45, 0.6 - rear, rear), disc(-0.45, 0.6 - rear, rear * 0.35, ERASE), disc(0.65, 0.6 - front, front)]
+            parts += [
+                Stroke(_points((0.0, -0.3), (0.9, 0.0), (1.0, 0.35)), 0.08),
+                Fill(_points((0.85, 0.2), (1.15, 0.2), (1.1, 0.55), (0.9, 0.55))),
+            ]
+        return parts + [
+            disc(-0.45, 0.6 - rear, rear),
+            disc(-0.45, 0.6 - rear, rear * 0.35, ERASE),
+            disc(0.65, 0.6 - front, front),
+        ]
     elif kind == "motorcycle":
         wheel = rng.uniform(0.22, 0.34)
         parts = [
-            ring(-0.6, 0.45, wheel, 0.09), ring(0.6, 0.45, wheel, 0.09),
+            ring(-0.6, 0.45, wheel, 0.09),
+            ring(0.6, 0.45, wheel, 0.09),
             Stroke(_points((-0.6, 0.45), (-0.1, 0.0), (0.45, 0.0), (0.6, 0.45)), 0.12),
             Stroke(_points((0.45, 0.0), (0.35, -0.35)), 0.09),
         ]
         if rng.random() < 0.6:
-            parts += [disc(0.0, -0.75, 0.15), Stroke(_points((0.0, -0.55), (-0.15, -0.05), (0.2, 0.05)), 0.16),
-                      Stroke(_points((0.0, -0.45), (0.35, -0.35)), 0.1)]
+            parts += [
+                disc(0.0, -0.75, 0.15),
+                Stroke(_points((0.0, -0.55), (-0.15, -0.05), (0.2, 0.05)), 0.16),
+                Stroke(_points((0.0, -0.45), (0.35, -0.35)), 0.1),
+            ]
         else:
             parts.append(_ellipse(0.0, -0.05, 0.35, 0.14))
         return parts
@@ -489,7 +680,13 @@ def _vehicle(rng: np.random.Generator, kind: str) -> list[Primitive]:
             left = -0.95 + index * length
             right = left + length - 0.08
             nose = 0.35 if index == cars - 1 else 0.0
-            parts.append(Fill(_points((left, -0.6), (right - nose, -0.6), (right, -0.2), (right, 0.3), (left, 0.3))))
+            parts.append(
+                Fill(
+                    _points(
+                        (left, -0.6), (right - nose, -0.6), (right, -0.2), (right, 0.3), (left, 0.3)
+                    )
+                )
+            )
             windows = int(rng.integers(1, 4))
             edges = np.linspace(left + 0.08, right - nose - 0.05, windows + 1)
             for start, end in itertools.pairwise(edges):
@@ -535,14 +732,18 @@ def _build_vehicle(rng: np.random.Generator, variant: int) -> list[Primitive]:
     return _vehicle(rng, _VEHICLE_KINDS[variant % len(_VEHICLE_KINDS)])
 
 
-def _limb(start: np.ndarray, angles: tuple[float, float], lengths: tuple[float, float]) -> np.ndarray:
+def _limb(
+    start: np.ndarray, angles: tuple[float, float], lengths: tuple[float, float]
+) -> np.ndarray:
     """Return a two-segment limb from ``start``, angles in radians from straight down."""
     joint = start + lengths[0] * np.array([math.sin(angles[0]), math.cos(angles[0])])
     end = joint + lengths[1] * np.array([math.sin(angles[1]), math.cos(angles[1])])
     return np.stack([start, joint, end])
 
 
-def _person(rng: np.random.Generator, x: float = 0.0, scale: float = 1.0, lean: float | None = None) -> list[Primitive]:
+def _person(
+    rng: np.random.Generator, x: float = 0.0, scale: float = 1.0, lean: float | None = None
+) -> list[Primitive]:
     """Return a walking figure whose pose comes from ``rng``, facing right."""
     lean = rng.uniform(-0.1, 0.35) if lean is None else lean
     width = 0.2 * scale
@@ -556,8 +757,16 @@ def _person(rng: np.random.Generator, x: float = 0.0, scale: float = 1.0, lean: 
     ]
     swing = rng.uniform(-0.9, 0.9)
     arms = [
-        _limb(neck + [0, 0.05 * scale], (swing, swing + rng.uniform(-0.8, 0.8)), (0.3 * scale, 0.28 * scale)),
-        _limb(neck + [0, 0.05 * scale], (-swing, -swing + rng.uniform(-0.8, 0.8)), (0.3 * scale, 0.28 * scale)),
+        _limb(
+            neck + [0, 0.05 * scale],
+            (swing, swing + rng.uniform(-0.8, 0.8)),
+            (0.3 * scale, 0.28 * scale),
+        ),
+        _limb(
+            neck + [0, 0.05 * scale],
+            (-swing, -swing + rng.uniform(-0.8, 0.8)),
+            (0.3 * scale, 0.28 * scale),
+        ),
     ]
     head = neck + 0.22 * scale * np.array([math.sin(lean), -math.cos(lean)])
     return [
@@ -578,14 +787,20 @@ def _build_person(rng: np.random.Generator, variant: int) -> list[Primitive]:
     if kind == 2:
         # Worker with a shovel and a heap, as on road-work signs.
         figure = _person(rng, -0.25, 1.0, lean=rng.uniform(0.3, 0.6))
-        shovel = [Stroke(_points((-0.1, -0.3), (0.55, 0.55)), 0.07), Fill(_points((0.45, 0.5), (0.7, 0.45), (0.72, 0.75), (0.5, 0.75)))]
+        shovel = [
+            Stroke(_points((-0.1, -0.3), (0.55, 0.55)), 0.07),
+            Fill(_points((0.45, 0.5), (0.7, 0.45), (0.72, 0.75), (0.5, 0.75))),
+        ]
         heap = Fill(arc(0.75, 0.95, rng.uniform(0.25, 0.4), math.pi, 2 * math.pi, 10))
         return figure + shovel + [heap]
     if kind == 3:
         # Cyclist.
         rider = _person(rng, 0.0, 0.75, lean=rng.uniform(0.2, 0.5))
-        return [ring(-0.55, 0.5, 0.35, 0.08), ring(0.55, 0.5, 0.35, 0.08),
-                Stroke(_points((-0.55, 0.5), (-0.1, 0.05), (0.4, 0.05), (0.55, 0.5)), 0.08)] + _translated(rider, (0.0, -0.35))
+        return [
+            ring(-0.55, 0.5, 0.35, 0.08),
+            ring(0.55, 0.5, 0.35, 0.08),
+            Stroke(_points((-0.55, 0.5), (-0.1, 0.05), (0.4, 0.05), (0.55, 0.5)), 0.08),
+        ] + _translated(rider, (0.0, -0.35))
     if kind == 4:
         # Figure with a carried object: bag, umbrella or stick.
         figure = _person(rng)
@@ -593,7 +808,10 @@ def _build_person(rng: np.random.Generator, variant: int) -> list[Primitive]:
         if prop == 0:
             return figure + [_rectangle(0.3, 0.0, 0.6, 0.35)]
         if prop == 1:
-            return figure + [Fill(arc(0.3, -0.7, 0.45, math.pi, 2 * math.pi, 12)), Stroke(_points((0.3, -0.7), (0.3, -0.1)), 0.06)]
+            return figure + [
+                Fill(arc(0.3, -0.7, 0.45, math.pi, 2 * math.pi, 12)),
+                Stroke(_points((0.3, -0.7), (0.3, -0.1)), 0.06),
+            ]
         return figure + [Stroke(_points((0.45, -0.3), (0.6, 0.95)), 0.07)]
     # Two figures side by side.
     return _person(rng, -0.4, 0.9) + _person(rng, 0.4, 0.9)
@@ -624,10 +842,21 @@ def _build_animal(rng: np.random.Generator, variant: int) -> list[Primitive]:
         Stroke(np.stack([shoulder, head]), 0.16),
         _ellipse(head[0] + 0.08, head[1], 0.18, 0.1, tilt=0.3),
     ]
-    for x, sign in ((-body_length * 0.7, -1), (-body_length * 0.55, -1), (body_length * 0.55, 1), (body_length * 0.7, 1)):
+    for x, sign in (
+        (-body_length * 0.7, -1),
+        (-body_length * 0.55, -1),
+        (body_length * 0.55, 1),
+        (body_length * 0.7, 1),
+    ):
         angle = sign * leap + rng.uniform(-0.15, 0.15)
-        parts.append(Stroke(_limb(np.array([x, 0.05]), (angle, angle), (leg_length / 2, leg_length / 2)), 0.09))
-    parts.append(Stroke(_points((-body_length, -0.05), (-body_length - 0.2, rng.uniform(-0.3, 0.2))), 0.07))
+        parts.append(
+            Stroke(
+                _limb(np.array([x, 0.05]), (angle, angle), (leg_length / 2, leg_length / 2)), 0.09
+            )
+        )
+    parts.append(
+        Stroke(_points((-body_length, -0.05), (-body_length - 0.2, rng.uniform(-0.3, 0.2))), 0.07)
+    )
 
     antlers = variant % 5
     if antlers in (0, 2):
@@ -641,6 +870,7 @@ def _build_animal(rng: np.random.Generator, variant: int) -> list[Primitive]:
 
 
 # --- abstract symbols ------------------------------------------------------
+
 
 def _build_glyph(rng: np.random.Generator, variant: int) -> list[Primitive]:
     """Return a letter-like symbol of 2-5 strokes on a 5 x 5 grid."""
@@ -661,7 +891,19 @@ def _build_glyph(rng: np.random.Generator, variant: int) -> list[Primitive]:
         if rng.random() < 0.2:
             centre = coordinates[0]
             start = rng.uniform(0, 2 * math.pi)
-            primitives.append(Stroke(arc(centre[0], centre[1], rng.uniform(0.3, 0.6), start, start + rng.uniform(1.5, 4.0), 12), width))
+            primitives.append(
+                Stroke(
+                    arc(
+                        centre[0],
+                        centre[1],
+                        rng.uniform(0.3, 0.6),
+                        start,
+                        start + rng.uniform(1.5, 4.0),
+                        12,
+                    ),
+                    width,
+                )
+            )
         else:
             primitives.append(Stroke(coordinates, width))
         if rng.random() < 0.4:
@@ -672,10 +914,24 @@ def _build_glyph(rng: np.random.Generator, variant: int) -> list[Primitive]:
     return primitives
 
 
-_SHAPE_KINDS = ("disc", "ring", "square", "triangle", "plus", "cross", "star", "bar", "chevron", "half_disc", "diamond")
+_SHAPE_KINDS = (
+    "disc",
+    "ring",
+    "square",
+    "triangle",
+    "plus",
+    "cross",
+    "star",
+    "bar",
+    "chevron",
+    "half_disc",
+    "diamond",
+)
 
 
-def _shape(kind: str, cx: float, cy: float, size: float, rng: np.random.Generator) -> list[Primitive]:
+def _shape(
+    kind: str, cx: float, cy: float, size: float, rng: np.random.Generator
+) -> list[Primitive]:
     width = size * 0.35
     if kind == "disc":
         return [disc(cx, cy, size)]
@@ -684,11 +940,21 @@ def _shape(kind: str, cx: float, cy: float, size: float, rng: np.random.Generato
     if kind == "square":
         return [_rectangle(cx - size, cy - size, cx + size, cy + size)]
     if kind == "triangle":
-        return [Fill(_points((cx, cy - size), (cx + size, cy + size * 0.8), (cx - size, cy + size * 0.8)))]
+        return [
+            Fill(
+                _points((cx, cy - size), (cx + size, cy + size * 0.8), (cx - size, cy + size * 0.8))
+            )
+        ]
     if kind == "plus":
-        return [Stroke(_points((cx - size, cy), (cx + size, cy)), width), Stroke(_points((cx, cy - size), (cx, cy + size)), width)]
+        return [
+            Stroke(_points((cx - size, cy), (cx + size, cy)), width),
+            Stroke(_points((cx, cy - size), (cx, cy + size)), width),
+        ]
     if kind == "cross":
-        return [Stroke(_points((cx - size, cy - size), (cx + size, cy + size)), width), Stroke(_points((cx - size, cy + size), (cx + size, cy - size)), width)]
+        return [
+            Stroke(_points((cx - size, cy - size), (cx + size, cy + size)), width),
+            Stroke(_points((cx - size, cy + size), (cx + size, cy - size)), width),
+        ]
     if kind == "star":
         angles = -math.pi / 2 + np.arange(10) * math.pi / 5
         radii = np.where(np.arange(10) % 2 == 0, size, size * 0.45)
@@ -698,7 +964,16 @@ def _shape(kind: str, cx: float, cy: float, size: float, rng: np.random.Generato
         direction = size * np.array([math.cos(angle), math.sin(angle)])
         return [Stroke(np.stack([[cx, cy] - direction, [cx, cy] + direction]), width)]
     if kind == "chevron":
-        return [Stroke(_points((cx - size * 0.5, cy - size), (cx + size * 0.5, cy), (cx - size * 0.5, cy + size)), width)]
+        return [
+            Stroke(
+                _points(
+                    (cx - size * 0.5, cy - size),
+                    (cx + size * 0.5, cy),
+                    (cx - size * 0.5, cy + size),
+                ),
+                width,
+            )
+        ]
     if kind == "half_disc":
         return [Fill(arc(cx, cy + size * 0.4, size, math.pi, 2 * math.pi, 12))]
     return [Fill(_points((cx, cy - size), (cx + size, cy), (cx, cy + size), (cx - size, cy)))]
@@ -723,15 +998,21 @@ def _build_blob(rng: np.random.Generator, variant: int) -> list[Primitive]:
     angles = np.linspace(0.0, 2 * math.pi, 36, endpoint=False)
     radius = np.full_like(angles, 0.65)
     for harmonic in range(2, 6):
-        radius += rng.uniform(0.0, 0.25 / harmonic * 2) * np.cos(harmonic * angles + rng.uniform(0, 2 * math.pi))
+        radius += rng.uniform(0.0, 0.25 / harmonic * 2) * np.cos(
+            harmonic * angles + rng.uniform(0, 2 * math.pi)
+        )
     radius = np.clip(radius, 0.25, 1.0)
     stretch = rng.uniform(0.5, 1.0)
-    primitives: list[Primitive] = [Fill(np.stack([radius * np.cos(angles), stretch * radius * np.sin(angles)], axis=1))]
+    primitives: list[Primitive] = [
+        Fill(np.stack([radius * np.cos(angles), stretch * radius * np.sin(angles)], axis=1))
+    ]
     for _ in range(int(rng.integers(0, 3))):
         primitives.append(disc(*rng.uniform(-0.25, 0.25, 2), rng.uniform(0.08, 0.15), ERASE))
     for _ in range(int(rng.integers(0, 4))):
         angle = rng.uniform(0, 2 * math.pi)
-        primitives.append(disc(1.0 * math.cos(angle), 1.0 * math.sin(angle), rng.uniform(0.06, 0.12)))
+        primitives.append(
+            disc(1.0 * math.cos(angle), 1.0 * math.sin(angle), rng.uniform(0.06, 0.12))
+        )
     return primitives
 
 
@@ -751,7 +1032,12 @@ def _build_radial(rng: np.random.Generator, variant: int) -> list[Primitive]:
             primitives.append(Stroke(np.stack([np.zeros(2), 0.95 * direction]), width))
             at = 0.6 * direction
             for side in (1, -1):
-                primitives.append(Stroke(np.stack([at, at + branch * (direction + side * normal) / math.sqrt(2)]), width * 0.8))
+                primitives.append(
+                    Stroke(
+                        np.stack([at, at + branch * (direction + side * normal) / math.sqrt(2)]),
+                        width * 0.8,
+                    )
+                )
     elif kind == 1:
         # Sun: a disc with rays.
         primitives.append(disc(0.0, 0.0, rng.uniform(0.3, 0.45)))
@@ -803,7 +1089,9 @@ def _build_object(rng: np.random.Generator, variant: int) -> list[Primitive]:
         elif kind == "triangle":
             primitives.append(Fill(_points((shift, y0), (x1, y1), (x0, y1))))
         else:
-            primitives.append(Stroke(arc(x1, (y0 + y1) / 2, height / 2, -math.pi / 2, math.pi / 2, 10), 0.1))
+            primitives.append(
+                Stroke(arc(x1, (y0 + y1) / 2, height / 2, -math.pi / 2, math.pi / 2, 10), 0.1)
+            )
         top += height
     return primitives
 

@@ -19,7 +19,7 @@ from signrules.attributes.synth.backgrounds import render_background
 from signrules.attributes.synth.camera import photograph
 from signrules.attributes.synth.colours import vary_colour
 from signrules.attributes.synth.geometry import Box, Frame, PlateGeometry
-from signrules.attributes.synth.lettering import fit_lettering
+from signrules.attributes.synth.lettering import character_width, fit_lettering
 from signrules.attributes.synth.masks import MaskSheet
 from signrules.attributes.synth.pictograms import draw_pictogram
 from signrules.attributes.synth.spec import SignSpec
@@ -32,10 +32,6 @@ SUPERSAMPLING = 4
 # Relative heights of the parts of a stacked legend: a pictogram over a
 # word over a number, as on weight-limit and "SPEED 30" plates.
 _STACK_WEIGHTS = {"pictogram": 1.25, "text": 0.7, "digits": 1.0}
-
-# Width of one character relative to its height at stretch 1, DIN-like
-# lettering with its spacing (measured on OSP-DIN digits: about 0.55).
-_CHARACTER_WIDTH = 0.55
 
 
 @lru_cache(maxsize=64)
@@ -74,7 +70,11 @@ def _stack_legend(spec: SignSpec, geometry: PlateGeometry, inset: float) -> list
     """Return (part, box) for each legend part, in plate units, top to bottom."""
     parts = [
         part
-        for part, present in (("pictogram", spec.pictogram is not None), ("text", bool(spec.text)), ("digits", bool(spec.digits)))
+        for part, present in (
+            ("pictogram", spec.pictogram is not None),
+            ("text", bool(spec.text)),
+            ("digits", bool(spec.digits)),
+        )
         if present
     ]
     if not parts:
@@ -101,25 +101,33 @@ def _draw_lettering(spec: SignSpec, string: str, box: Box, frame: Frame, sheet: 
     """Draw ``string`` centred in ``box`` (plate units) into the legend layer through ``frame``."""
     style = spec.style
     max_width = 2 * box.half_width
-    height = min(2 * box.half_height, max_width / (len(string) * _CHARACTER_WIDTH * style.letter_stretch * 0.8))
+    # Letters as tall as the box, unless the string would then need to be
+    # condensed below 0.8 of its stretched width.
+    natural = len(string) * character_width(style.font) * style.letter_stretch
+    cap_height = min(2 * box.half_height, max_width / (natural * 0.8))
 
     # The lettering mask is mapped into place, scaled, rotated and sheared,
-    # by one affine resampling of just its bounding box on the canvas.
+    # by one affine resampling of just its bounding box on the canvas. The
+    # capitals are centred in the box; descenders hang below.
     scale = frame.scale
-    patch, width, height = fit_lettering(
+    lettering = fit_lettering(
         string,
         max_width * scale,
-        height * scale,
+        cap_height * scale,
+        font=style.font,
         stretch=style.letter_stretch,
         spacing=style.letter_spacing,
         weight=style.font_weight,
     )
-    width_units, height_units = width / scale, height / scale
-    corner = np.array([box.cx - width_units / 2, box.cy - height_units / 2])
+    patch = lettering.mask
+    width_units, height_units = lettering.width / scale, lettering.height / scale
+    corner = np.array([box.cx - width_units / 2, box.cy - lettering.cap_height / scale / 2])
     to_canvas = frame.matrix @ np.diag([width_units / patch.width, height_units / patch.height])
     origin = frame.apply(corner[None])[0]
 
-    corners = np.array([[0, 0], [patch.width, 0], [0, patch.height], [patch.width, patch.height]], float)
+    corners = np.array(
+        [[0, 0], [patch.width, 0], [0, patch.height], [patch.width, patch.height]], float
+    )
     placed = corners @ to_canvas.T + origin
     low = np.floor(placed.min(axis=0)).astype(int)
     high = np.ceil(placed.max(axis=0)).astype(int)
@@ -168,7 +176,9 @@ def _paint(image: np.ndarray, colour: np.ndarray, coverage: np.ndarray) -> None:
     image += change
 
 
-def _draw_plate(rng: np.random.Generator, spec: SignSpec, geometry: PlateGeometry, frame: Frame, canvas: int) -> MaskSheet:
+def _draw_plate(
+    rng: np.random.Generator, spec: SignSpec, geometry: PlateGeometry, frame: Frame, canvas: int
+) -> MaskSheet:
     """Draw every layer of the plate; ``rng`` gives only the legend's and strike's jitter."""
     style = spec.style
     edge = style.edge_width if style.edge_colour else 0.0
@@ -194,7 +204,9 @@ def _draw_plate(rng: np.random.Generator, spec: SignSpec, geometry: PlateGeometr
     return sheet
 
 
-def _colour_plate(rng: np.random.Generator, spec: SignSpec, coverage: dict[str, np.ndarray]) -> np.ndarray:
+def _colour_plate(
+    rng: np.random.Generator, spec: SignSpec, coverage: dict[str, np.ndarray]
+) -> np.ndarray:
     """Stack the coloured layers; return the plate's (size, size, 3) sRGB colours."""
     style = spec.style
     size = coverage["plate"].shape[0]
@@ -205,9 +217,15 @@ def _colour_plate(rng: np.random.Generator, spec: SignSpec, coverage: dict[str, 
     fade = rng.uniform(0.0, 0.6) if rng.random() < 0.35 else 0.0
     dirt = rng.uniform(0.0, 0.3)
     fill_colour = vary_colour(rng, spec.fill, fade=fade, dirt=dirt)
-    rim_colour = vary_colour(rng, spec.border, fade=fade, dirt=dirt) if spec.border != "none" else fill_colour
+    rim_colour = (
+        vary_colour(rng, spec.border, fade=fade, dirt=dirt)
+        if spec.border != "none"
+        else fill_colour
+    )
     legend_colour = vary_colour(rng, spec.legend_colour, fade=fade, dirt=dirt)
-    accent_name = style.accent_colour or ("red" if spec.fill in ("white", "yellow", "orange") else spec.legend_colour)
+    accent_name = style.accent_colour or (
+        "red" if spec.fill in ("white", "yellow", "orange") else spec.legend_colour
+    )
     accent_colour = vary_colour(rng, accent_name, fade=fade, dirt=dirt)
     strike_colour = vary_colour(rng, style.strike_colour, fade=fade, dirt=dirt)
 
@@ -235,7 +253,9 @@ def _colour_plate(rng: np.random.Generator, spec: SignSpec, coverage: dict[str, 
     return sign * (light * rng.uniform(0.9, 1.4))[..., None]
 
 
-def render_sign(rng: np.random.Generator, spec: SignSpec, *, size: int = 32) -> tuple[np.ndarray, dict[str, object]]:
+def render_sign(
+    rng: np.random.Generator, spec: SignSpec, *, size: int = 32
+) -> tuple[np.ndarray, dict[str, object]]:
     """Render ``spec`` as a photograph of ``size`` x ``size`` pixels.
 
     Returns the uint8 RGB image of shape (size, size, 3) and the label

@@ -17,6 +17,7 @@ import numpy as np
 
 from signrules.attributes.schema import Schema
 from signrules.attributes.synth.colours import readable_legend_colours
+from signrules.attributes.synth.lettering import character_width
 from signrules.attributes.synth.pictograms import (
     EXCLAMATION_PICTOGRAM,
     NO_ENTRY_PICTOGRAM,
@@ -25,7 +26,14 @@ from signrules.attributes.synth.pictograms import (
 )
 from signrules.attributes.synth.spec import SignSpec, SignStyle
 
-__all__ = ["SIGN_WORDS", "STOP_WORDS", "TEMPLATE_FRACTION", "TEMPLATE_NAMES", "sample_spec", "sample_template"]
+__all__ = [
+    "SIGN_WORDS",
+    "STOP_WORDS",
+    "TEMPLATE_FRACTION",
+    "TEMPLATE_NAMES",
+    "sample_spec",
+    "sample_template",
+]
 
 #: Share of signs drawn from templates; the rest are free combinations.
 TEMPLATE_FRACTION = 0.6
@@ -36,23 +44,129 @@ STOP_WORDS = ("STOP", "ALTO", "ARRET", "PARE", "HALT", "DUR")
 
 #: Words of 2-6 letters found on signs in several languages.
 SIGN_WORDS = (
-    "STOP", "ALTO", "ARRET", "PARE", "HALT", "DUR", "YIELD", "SLOW", "ZONE", "MAX", "MIN",
-    "END", "ONLY", "EXIT", "BUS", "TAXI", "LIMIT", "SPEED", "NO", "ONE", "WAY", "DO", "NOT",
-    "ENTER", "WRONG", "KEEP", "RIGHT", "LEFT", "AHEAD", "TRUCK", "ROAD", "WORK", "DETOUR",
-    "CLOSED", "SCHOOL", "XING", "PED", "BIKE", "LANE", "MERGE", "CEDA", "PASO", "SENS",
-    "UNIQUE", "ZONA", "ENDE", "PARK", "TOLL", "CAMBIO", "FIN", "VIA", "ALLE", "RICHT",
-    "GIVE", "TURN", "HOSP", "POLICE", "FIRE", "TRAM", "RAIL", "FERRY", "PEAGE", "SORTIE",
-    "AUSFAH", "SALIDA", "USCITA", "FORBUD", "KORKEA", "SLUT", "OBRAS", "DANGER", "KM", "MPH",
-    "TONS", "EXCEPT", "LOCAL", "FRONT", "HIGHWY", "ROUTE", "NORTH", "SOUTH", "EAST", "WEST",
+    "STOP",
+    "ALTO",
+    "ARRET",
+    "PARE",
+    "HALT",
+    "DUR",
+    "YIELD",
+    "SLOW",
+    "ZONE",
+    "MAX",
+    "MIN",
+    "END",
+    "ONLY",
+    "EXIT",
+    "BUS",
+    "TAXI",
+    "LIMIT",
+    "SPEED",
+    "NO",
+    "ONE",
+    "WAY",
+    "DO",
+    "NOT",
+    "ENTER",
+    "WRONG",
+    "KEEP",
+    "RIGHT",
+    "LEFT",
+    "AHEAD",
+    "TRUCK",
+    "ROAD",
+    "WORK",
+    "DETOUR",
+    "CLOSED",
+    "SCHOOL",
+    "XING",
+    "PED",
+    "BIKE",
+    "LANE",
+    "MERGE",
+    "CEDA",
+    "PASO",
+    "SENS",
+    "UNIQUE",
+    "ZONA",
+    "ENDE",
+    "PARK",
+    "TOLL",
+    "CAMBIO",
+    "FIN",
+    "VIA",
+    "ALLE",
+    "RICHT",
+    "GIVE",
+    "TURN",
+    "HOSP",
+    "POLICE",
+    "FIRE",
+    "TRAM",
+    "RAIL",
+    "FERRY",
+    "PEAGE",
+    "SORTIE",
+    "AUSFAH",
+    "SALIDA",
+    "USCITA",
+    "FORBUD",
+    "KORKEA",
+    "SLUT",
+    "OBRAS",
+    "DANGER",
+    "KM",
+    "MPH",
+    "TONS",
+    "EXCEPT",
+    "LOCAL",
+    "FRONT",
+    "HIGHWY",
+    "ROUTE",
+    "NORTH",
+    "SOUTH",
+    "EAST",
+    "WEST",
 )
 
 # Speed limits and distances as signs show them, for the templates; the free
 # combinations draw digit strings uniformly instead.
-_SPEEDS = ("5", "10", "15", "20", "25", "30", "35", "40", "45", "50", "55", "60", "65",
-           "70", "75", "80", "90", "100", "110", "120", "130")
+_SPEEDS = (
+    "5",
+    "10",
+    "15",
+    "20",
+    "25",
+    "30",
+    "35",
+    "40",
+    "45",
+    "50",
+    "55",
+    "60",
+    "65",
+    "70",
+    "75",
+    "80",
+    "90",
+    "100",
+    "110",
+    "120",
+    "130",
+)
 
 # Pictogram families that fit each kind of plate.
-_WARNING_FAMILIES = ("road", "wave", "vehicle", "person", "animal", "object", "radial", "glyph", "blob")
+_WARNING_FAMILIES = (
+    "road",
+    "wave",
+    "vehicle",
+    "person",
+    "animal",
+    "object",
+    "radial",
+    "glyph",
+    "blob",
+)
 _PROHIBITORY_FAMILIES = ("vehicle", "pair", "person", "animal", "object", "arrow")
 
 
@@ -66,10 +180,14 @@ def _digits_realistic(rng: np.random.Generator) -> str:
     return _SPEEDS[int(rng.integers(len(_SPEEDS)))] if rng.random() < 0.6 else _digits_uniform(rng)
 
 
-def _word(rng: np.random.Generator, alphabet: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", max_length: int = 6) -> str:
+def _word(
+    rng: np.random.Generator, alphabet: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", max_length: int = 6
+) -> str:
     """Draw a sign word half the time, else 2-6 random letters."""
     if rng.random() < 0.5:
-        words = [word for word in SIGN_WORDS if len(word) <= max_length and set(word) <= set(alphabet)]
+        words = [
+            word for word in SIGN_WORDS if len(word) <= max_length and set(word) <= set(alphabet)
+        ]
         return words[int(rng.integers(len(words)))]
     length = int(rng.integers(2, max_length + 1))
     return "".join(alphabet[i] for i in rng.integers(0, len(alphabet), length))
@@ -91,12 +209,22 @@ def _pictogram(rng: np.random.Generator, families: tuple[str, ...] | None = None
     return _pick(rng, pictogram_ids(_pick(rng, families)))
 
 
-def _style(rng: np.random.Generator, **overrides) -> SignStyle:
-    """Draw the design details of a plate; templates override what their family fixes."""
+def _style(
+    rng: np.random.Generator, *, lettering: tuple[float, float] = (1.0, 1.6), **overrides
+) -> SignStyle:
+    """Draw the design details of a plate; templates override what their family fixes.
+
+    ``lettering`` is the range of the letters' width relative to OSP-DIN's.
+    The "sans" font is wider by nature, so its stretch is scaled down to
+    give the same widths.
+    """
+    font = "din" if rng.random() < 0.55 else "sans"
+    width_scale = character_width("din") / character_width(font)
     values = {
         "border_width": rng.uniform(0.06, 0.22),
         "corner_radius": rng.uniform(0.02, 0.16),
-        "letter_stretch": rng.uniform(1.0, 1.6),
+        "font": font,
+        "letter_stretch": max(0.6, rng.uniform(*lettering) * width_scale),
         "letter_spacing": rng.uniform(0.04, 0.16),
         "font_weight": int(rng.choice([-1, 0, 0, 1])),
         "legend_scale": rng.uniform(0.85, 1.05),
@@ -111,7 +239,9 @@ def _style(rng: np.random.Generator, **overrides) -> SignStyle:
     return SignStyle(**values)
 
 
-def _make(shape: str, fill: str, border: str, strike: str = "none", *, style: SignStyle, **fields) -> SignSpec:
+def _make(
+    shape: str, fill: str, border: str, strike: str = "none", *, style: SignStyle, **fields
+) -> SignSpec:
     """Build a spec, dropping the plate's edge when it has no rim.
 
     A thin edge around a plate without rim would read as a thin rim,
@@ -123,6 +253,7 @@ def _make(shape: str, fill: str, border: str, strike: str = "none", *, style: Si
 
 
 # --- templates -------------------------------------------------------------
+
 
 def _white_edge(rng: np.random.Generator) -> dict[str, object]:
     """Draw the thin white plate edge outside a red rim, which half of European signs show."""
@@ -137,13 +268,27 @@ def _prohibitory(rng):
     style = _style(
         rng,
         border_width=rng.uniform(0.13, 0.22),
-        letter_stretch=rng.uniform(1.15, 1.5),
+        lettering=(1.15, 1.5),
         font_weight=int(rng.choice([-1, -1, 0])),
         **_white_edge(rng),
     )
     if rng.random() < 0.6:
-        return _make("circle", fill, "red", digits=_digits_realistic(rng), style=style, template="prohibitory")
-    return _make("circle", fill, "red", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), style=style, template="prohibitory")
+        return _make(
+            "circle",
+            fill,
+            "red",
+            digits=_digits_realistic(rng),
+            style=style,
+            template="prohibitory",
+        )
+    return _make(
+        "circle",
+        fill,
+        "red",
+        pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES),
+        style=style,
+        template="prohibitory",
+    )
 
 
 def _end_of(rng):
@@ -156,15 +301,33 @@ def _end_of(rng):
         strike_style="band" if band else "bar",
         strike_colour="grey" if band or rng.random() < 0.5 else "black",
         strike_angle=45.0,
-        letter_stretch=rng.uniform(1.15, 1.5),
+        lettering=(1.15, 1.5),
     )
     border = "black" if rng.random() < 0.8 else "none"
     legend = "grey" if rng.random() < 0.5 else "black"
     content = rng.random()
     if content < 0.45:
-        return _make("circle", "white", border, "diagonal", digits=_digits_realistic(rng), legend_colour=legend, style=style, template="end_of")
+        return _make(
+            "circle",
+            "white",
+            border,
+            "diagonal",
+            digits=_digits_realistic(rng),
+            legend_colour=legend,
+            style=style,
+            template="end_of",
+        )
     if content < 0.7:
-        return _make("circle", "white", border, "diagonal", pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES), legend_colour=legend, style=style, template="end_of")
+        return _make(
+            "circle",
+            "white",
+            border,
+            "diagonal",
+            pictogram=_pictogram(rng, _PROHIBITORY_FAMILIES),
+            legend_colour=legend,
+            style=style,
+            template="end_of",
+        )
     return _make("circle", "white", border, "diagonal", style=style, template="end_of")
 
 
@@ -173,14 +336,36 @@ def _mandatory(rng):
     style = _style(rng, border_width=rng.uniform(0.02, 0.06))
     border = "white" if rng.random() < 0.7 else "none"
     if rng.random() < 0.15:
-        return _make("circle", "blue", border, digits=_digits_realistic(rng), legend_colour="white", style=style, template="mandatory")
+        return _make(
+            "circle",
+            "blue",
+            border,
+            digits=_digits_realistic(rng),
+            legend_colour="white",
+            style=style,
+            template="mandatory",
+        )
     families = ("arrow",) if rng.random() < 0.75 else ("vehicle", "person", "road")
-    return _make("circle", "blue", border, pictogram=_pictogram(rng, families), legend_colour="white", style=style, template="mandatory")
+    return _make(
+        "circle",
+        "blue",
+        border,
+        pictogram=_pictogram(rng, families),
+        legend_colour="white",
+        style=style,
+        template="mandatory",
+    )
 
 
 def _warning_triangle(rng):
     fill = "yellow" if rng.random() < 0.2 else "white"
-    style = _style(rng, border_width=rng.uniform(0.1, 0.18), corner_radius=rng.uniform(0.05, 0.15), legend_scale=rng.uniform(0.9, 1.05), **_white_edge(rng))
+    style = _style(
+        rng,
+        border_width=rng.uniform(0.1, 0.18),
+        corner_radius=rng.uniform(0.05, 0.15),
+        legend_scale=rng.uniform(0.9, 1.05),
+        **_white_edge(rng),
+    )
     roll = rng.random()
     if roll < 0.12:
         pictogram = EXCLAMATION_PICTOGRAM
@@ -188,28 +373,60 @@ def _warning_triangle(rng):
         pictogram = TRAFFIC_LIGHT_PICTOGRAM
     else:
         pictogram = _pictogram(rng, _WARNING_FAMILIES)
-    return _make("triangle", fill, "red", pictogram=pictogram, style=style, template="warning_triangle")
+    return _make(
+        "triangle", fill, "red", pictogram=pictogram, style=style, template="warning_triangle"
+    )
 
 
 def _warning_diamond(rng):
     # US and Australian warnings: yellow, or orange in work zones, with a
     # thin black rim inset from the plate's edge.
     fill = "orange" if rng.random() < 0.25 else "yellow"
-    style = _style(rng, border_width=rng.uniform(0.03, 0.06), edge_colour=fill if rng.random() < 0.5 else None, edge_width=0.04, corner_radius=rng.uniform(0.04, 0.12))
+    style = _style(
+        rng,
+        border_width=rng.uniform(0.03, 0.06),
+        edge_colour=fill if rng.random() < 0.5 else None,
+        edge_width=0.04,
+        corner_radius=rng.uniform(0.04, 0.12),
+    )
     roll = rng.random()
     if roll < 0.7:
-        return _make("diamond", fill, "black", pictogram=_pictogram(rng, _WARNING_FAMILIES + ("arrow",)), style=style, template="warning_diamond")
+        return _make(
+            "diamond",
+            fill,
+            "black",
+            pictogram=_pictogram(rng, _WARNING_FAMILIES + ("arrow",)),
+            style=style,
+            template="warning_diamond",
+        )
     if roll < 0.9:
-        return _make("diamond", fill, "black", text=_word(rng), style=style, template="warning_diamond")
-    return _make("diamond", fill, "black", digits=_digits_realistic(rng), style=style, template="warning_diamond")
+        return _make(
+            "diamond", fill, "black", text=_word(rng), style=style, template="warning_diamond"
+        )
+    return _make(
+        "diamond",
+        fill,
+        "black",
+        digits=_digits_realistic(rng),
+        style=style,
+        template="warning_diamond",
+    )
 
 
 def _stop(rng):
     roll = rng.random()
     word = "STOP" if roll < 0.5 else _pick(rng, STOP_WORDS[1:]) if roll < 0.85 else _word(rng)
-    style = _style(rng, border_width=rng.uniform(0.03, 0.08), corner_radius=rng.uniform(0.0, 0.06), letter_stretch=rng.uniform(1.1, 1.7), legend_scale=rng.uniform(0.9, 1.05))
+    style = _style(
+        rng,
+        border_width=rng.uniform(0.03, 0.08),
+        corner_radius=rng.uniform(0.0, 0.06),
+        lettering=(1.1, 1.7),
+        legend_scale=rng.uniform(0.9, 1.05),
+    )
     border = "white" if rng.random() < 0.9 else "none"
-    return _make("octagon", "red", border, text=word, legend_colour="white", style=style, template="stop")
+    return _make(
+        "octagon", "red", border, text=word, legend_colour="white", style=style, template="stop"
+    )
 
 
 def _yield(rng):
@@ -217,13 +434,27 @@ def _yield(rng):
     if rng.random() < 0.25:
         # US yield: the word in red on the white plate.
         word = _pick(rng, ("YIELD", "CEDA", "GIVE")) if rng.random() < 0.7 else _word(rng)
-        return _make("inverted_triangle", "white", "red", text=word, legend_colour="red", style=style, template="yield")
+        return _make(
+            "inverted_triangle",
+            "white",
+            "red",
+            text=word,
+            legend_colour="red",
+            style=style,
+            template="yield",
+        )
     fill = "yellow" if rng.random() < 0.15 else "white"
     return _make("inverted_triangle", fill, "red", style=style, template="yield")
 
 
 def _priority(rng):
-    style = _style(rng, border_width=rng.uniform(0.2, 0.3), edge_colour="black" if rng.random() < 0.5 else None, edge_width=0.03, corner_radius=rng.uniform(0.02, 0.08))
+    style = _style(
+        rng,
+        border_width=rng.uniform(0.2, 0.3),
+        edge_colour="black" if rng.random() < 0.5 else None,
+        edge_width=0.03,
+        corner_radius=rng.uniform(0.02, 0.08),
+    )
     return _make("diamond", "yellow", "white", style=style, template="priority")
 
 
@@ -232,26 +463,72 @@ def _no_entry(rng):
     border = "white" if rng.random() < 0.7 else "none"
     if rng.random() < 0.15:
         # No stopping / no parking: blue disc, red rim, red bar.
-        style = _style(rng, border_width=rng.uniform(0.12, 0.2), strike_style="bar", strike_colour="red")
+        style = _style(
+            rng, border_width=rng.uniform(0.12, 0.2), strike_style="bar", strike_colour="red"
+        )
         return _make("circle", "blue", "red", "diagonal", style=style, template="no_parking")
-    return _make("circle", "red", border, pictogram=NO_ENTRY_PICTOGRAM, legend_colour="white", style=style, template="no_entry")
+    return _make(
+        "circle",
+        "red",
+        border,
+        pictogram=NO_ENTRY_PICTOGRAM,
+        legend_colour="white",
+        style=style,
+        template="no_entry",
+    )
 
 
 def _text_plate(rng):
     fill = _pick(rng, ("white", "blue", "green", "yellow", "black", "red", "orange"))
     legend = _pick(rng, readable_legend_colours(fill))
     border = _pick(rng, [b for b in ("white", "black", "none") if b != fill])
-    style = _style(rng, aspect=rng.uniform(1.2, 2.6), border_width=rng.uniform(0.02, 0.07), corner_radius=rng.uniform(0.0, 0.15))
+    style = _style(
+        rng,
+        aspect=rng.uniform(1.2, 2.6),
+        border_width=rng.uniform(0.02, 0.07),
+        corner_radius=rng.uniform(0.0, 0.15),
+    )
     if rng.random() < 0.25:
-        return _make("rectangle", fill, border, text=_word(rng), pictogram=_pictogram(rng), legend_colour=legend, style=style, template="text_plate")
-    return _make("rectangle", fill, border, text=_word(rng), legend_colour=legend, style=style, template="text_plate")
+        return _make(
+            "rectangle",
+            fill,
+            border,
+            text=_word(rng),
+            pictogram=_pictogram(rng),
+            legend_colour=legend,
+            style=style,
+            template="text_plate",
+        )
+    return _make(
+        "rectangle",
+        fill,
+        border,
+        text=_word(rng),
+        legend_colour=legend,
+        style=style,
+        template="text_plate",
+    )
 
 
 def _us_speed_limit(rng):
     # Portrait white plate with a thin black rim; a word above the number.
-    style = _style(rng, aspect=rng.uniform(0.7, 0.9), border_width=rng.uniform(0.02, 0.05), corner_radius=rng.uniform(0.03, 0.12), letter_stretch=rng.uniform(1.0, 1.4))
+    style = _style(
+        rng,
+        aspect=rng.uniform(0.7, 0.9),
+        border_width=rng.uniform(0.02, 0.05),
+        corner_radius=rng.uniform(0.03, 0.12),
+        lettering=(1.0, 1.4),
+    )
     word = _pick(rng, ("LIMIT", "SPEED", "MAX", "MIN", "ZONE", "MPH")) if rng.random() < 0.5 else ""
-    return _make("rectangle", "white", "black", digits=_digits_realistic(rng), text=word, style=style, template="us_speed_limit")
+    return _make(
+        "rectangle",
+        "white",
+        "black",
+        digits=_digits_realistic(rng),
+        text=word,
+        style=style,
+        template="us_speed_limit",
+    )
 
 
 def _info_square(rng):
@@ -259,7 +536,15 @@ def _info_square(rng):
     fill = _pick(rng, ("blue", "green"))
     style = _style(rng, aspect=rng.uniform(0.85, 1.15), border_width=rng.uniform(0.02, 0.06))
     border = "white" if rng.random() < 0.6 else "none"
-    return _make("rectangle", fill, border, pictogram=_pictogram(rng), legend_colour="white", style=style, template="info_square")
+    return _make(
+        "rectangle",
+        fill,
+        border,
+        pictogram=_pictogram(rng),
+        legend_colour="white",
+        style=style,
+        template="info_square",
+    )
 
 
 _TEMPLATES: tuple[tuple[Callable[[np.random.Generator], SignSpec], float], ...] = (
@@ -288,14 +573,24 @@ def sample_template(rng: np.random.Generator, name: str) -> SignSpec:
     try:
         template = _TEMPLATES_BY_NAME[name]
     except KeyError:
-        raise ValueError(f"template must be one of {', '.join(TEMPLATE_NAMES)}, got {name!r}") from None
+        raise ValueError(
+            f"template must be one of {', '.join(TEMPLATE_NAMES)}, got {name!r}"
+        ) from None
     return template(rng)
 
 
 # --- free combinations -----------------------------------------------------
 
 # Legend contents of free combinations and their shares.
-_CONTENTS = ("blank", "digits", "text", "pictogram", "digits+pictogram", "text+digits", "text+pictogram")
+_CONTENTS = (
+    "blank",
+    "digits",
+    "text",
+    "pictogram",
+    "digits+pictogram",
+    "text+digits",
+    "text+pictogram",
+)
 _CONTENT_CUMULATIVE = np.cumsum([0.12, 0.26, 0.22, 0.25, 0.05, 0.05, 0.05])
 
 
@@ -310,7 +605,9 @@ def _random_spec(rng: np.random.Generator, schema: Schema) -> SignSpec:
     text_attribute = schema.strings["text"]
     digits = _digits_uniform(rng) if "digits" in content else ""
     digits = digits[: digits_attribute.max_length]
-    text = _word(rng, text_attribute.alphabet, text_attribute.max_length) if "text" in content else ""
+    text = (
+        _word(rng, text_attribute.alphabet, text_attribute.max_length) if "text" in content else ""
+    )
     pictogram = _pictogram(rng) if "pictogram" in content else None
 
     aspect = rng.choice([rng.uniform(0.6, 0.95), rng.uniform(0.95, 1.05), rng.uniform(1.1, 2.2)])

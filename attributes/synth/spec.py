@@ -15,6 +15,7 @@ from signrules.attributes.errors import SchemaError
 from signrules.attributes.labels import SYNTHETIC_PICTOGRAM_BASE
 from signrules.attributes.schema import default_schema
 from signrules.attributes.synth.colours import SIGN_COLOURS
+from signrules.attributes.synth.lettering import FONTS
 from signrules.attributes.synth.pictograms import BLANK_PICTOGRAM, NUM_PICTOGRAMS
 
 __all__ = ["SignSpec", "SignStyle"]
@@ -50,14 +51,16 @@ class SignStyle:
     strike_angle: float = 45.0
     #: Scale of the legend relative to the space the plate offers.
     legend_scale: float = 1.0
-    #: Horizontal stretch of the lettering relative to the bundled font.
+    #: Bundled font of digits and words: "din" or "sans" (see lettering.FONTS).
+    font: str = "din"
+    #: Horizontal stretch of the lettering relative to the font's own width.
     letter_stretch: float = 1.3
     #: Space between letters, as a fraction of the letter height.
     letter_spacing: float = 0.08
     #: Stroke weight of the lettering: -1 lighter, 0 as drawn, 1 bolder.
     font_weight: int = 0
-    #: Colour of the secondary parts of a pictogram (the red car of a
-    #: no-passing sign); None picks red on light plates and the legend
+    #: Colour of the secondary parts of a pictogram, such as the red car of
+    #: a no-passing sign. None picks red on light plates and the legend
     #: colour on others.
     accent_colour: str | None = None
 
@@ -72,10 +75,13 @@ class SignStyle:
             raise ValueError(f"aspect must be in [0.3, 3], got {self.aspect}")
         if self.strike_style not in _STRIKE_STYLES:
             raise ValueError(
-                f"strike_style must be one of {', '.join(_STRIKE_STYLES)}, got {self.strike_style!r}"
+                f"strike_style must be one of {', '.join(_STRIKE_STYLES)}, "
+                f"got {self.strike_style!r}"
             )
         if not 0.5 <= self.legend_scale <= 1.2:
             raise ValueError(f"legend_scale must be in [0.5, 1.2], got {self.legend_scale}")
+        if self.font not in FONTS:
+            raise ValueError(f"font must be one of {', '.join(FONTS)}, got {self.font!r}")
         if not 0.6 <= self.letter_stretch <= 2.0:
             raise ValueError(f"letter_stretch must be in [0.6, 2], got {self.letter_stretch}")
         if not 0.0 <= self.letter_spacing <= 0.5:
@@ -85,9 +91,7 @@ class SignStyle:
         for name in ("edge_colour", "strike_colour", "accent_colour"):
             colour = getattr(self, name)
             if colour is not None and colour not in SIGN_COLOURS:
-                raise ValueError(
-                    f"{name} must be one of {', '.join(SIGN_COLOURS)}, got {colour!r}"
-                )
+                raise ValueError(f"{name} must be one of {', '.join(SIGN_COLOURS)}, got {colour!r}")
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,14 @@ class SignSpec:
             )
         if self.legend_colour not in SIGN_COLOURS:
             raise ValueError(
-                f"legend_colour must be one of {', '.join(SIGN_COLOURS)}, got {self.legend_colour!r}"
+                f"legend_colour must be one of {', '.join(SIGN_COLOURS)}, "
+                f"got {self.legend_colour!r}"
             )
         if self.border == "none" and self.style.edge_colour is not None:
             raise SchemaError(
                 f'an edge of colour "{self.style.edge_colour}" around a plate with border "none" '
-                "would read as a thin rim; set style.edge_colour to None or give the border a colour"
+                "would read as a thin rim; set style.edge_colour to None or give the border "
+                "a colour"
             )
         if self.border == self.fill:
             # A rim in the plate's own colour is invisible, so the image

@@ -59,7 +59,9 @@ class Fill:
 Primitive = Stroke | Fill
 
 
-def arc(cx: float, cy: float, radius: float, start: float, end: float, steps: int = 16) -> np.ndarray:
+def arc(
+    cx: float, cy: float, radius: float, start: float, end: float, steps: int = 16
+) -> np.ndarray:
     """Return points on a circular arc from angle ``start`` to ``end`` (radians, y downward)."""
     angles = np.linspace(start, end, steps)
     return np.stack([cx + radius * np.cos(angles), cy + radius * np.sin(angles)], axis=1)
@@ -132,7 +134,9 @@ def mirror(primitives: list[Primitive]) -> list[Primitive]:
     result: list[Primitive] = []
     for primitive in primitives:
         if isinstance(primitive, Stroke):
-            result.append(Stroke(primitive.points * flip, primitive.width, primitive.role, primitive.closed))
+            result.append(
+                Stroke(primitive.points * flip, primitive.width, primitive.role, primitive.closed)
+            )
         else:
             result.append(Fill(primitive.points * flip, primitive.role))
     return result
@@ -174,7 +178,11 @@ def is_mirror_symmetric(primitives: list[Primitive], tolerance: float = 0.08) ->
         return True
     mirrored = points * np.array([-1.0, 1.0, 1.0])
     # Squared distances as |a|^2 + |b|^2 - 2 a.b, one matrix product.
-    squared = (points**2).sum(axis=1)[:, None] + (mirrored**2).sum(axis=1)[None, :] - 2 * points @ mirrored.T
+    squared = (
+        (points**2).sum(axis=1)[:, None]
+        + (mirrored**2).sum(axis=1)[None, :]
+        - 2 * points @ mirrored.T
+    )
     nearest = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
     return float(nearest.mean()) < tolerance
 

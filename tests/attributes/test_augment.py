@@ -88,7 +88,9 @@ def test_augment_keeps_red_red():
     images[:, 0] = 0.8
     images[:, 1] = 0.1
     images[:, 2] = 0.12
-    result = TrainAugment(2.0, brightness=0.0, contrast=0.0, saturation=0.0, noise=0.0)(images, seeded(2))
+    result = TrainAugment(2.0, brightness=0.0, contrast=0.0, saturation=0.0, noise=0.0)(
+        images, seeded(2)
+    )
     shift = hue_degrees(result.mean(dim=(2, 3))) - hue_degrees(torch.tensor([[0.8, 0.1, 0.12]]))
 
     assert shift.abs().max() < 25.0
