@@ -82,6 +82,12 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
     val_index = val_index[~is_excluded[val_index]]
 
     rng = np.random.default_rng(args.seed)
+    few_shot = parse_class_list(args.few_shot_classes)
+    if set(few_shot) & set(excluded):
+        raise ValueError(f"classes {sorted(set(few_shot) & set(excluded))} are both excluded and few-shot")
+    if few_shot:
+        train_index = keep_few_shots(train_index, data.class_ids, data.track_ids, few_shot, args.shots, rng)
+
     if args.quick:
         train_index = rng.choice(train_index, min(3000, len(train_index)), replace=False)
         val_index = rng.choice(val_index, min(1000, len(val_index)), replace=False)
@@ -114,6 +120,31 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
         heldout_labels=labels_for(heldout_index),
         heldout_class_ids=data.class_ids[heldout_index],
     )
+
+
+def keep_few_shots(train_index: np.ndarray, class_ids: np.ndarray, track_ids: np.ndarray,
+                   classes: list[int], shots: int, rng: np.random.Generator) -> np.ndarray:
+    """Keep ``shots`` training images of each class in ``classes``, from different tracks.
+
+    The kept images are repeated up to the median size of the other classes,
+    as one would oversample a rare class when retraining; without that a
+    single image among thousands is never learned.
+    """
+    if shots < 1:
+        raise ValueError(f"--shots must be at least 1, got {shots}")
+    is_few = np.isin(class_ids[train_index], classes)
+    others = train_index[~is_few]
+    typical = int(np.median(np.bincount(class_ids[others])[np.unique(class_ids[others])]))
+    kept = [others]
+    for class_id in classes:
+        members = train_index[class_ids[train_index] == class_id]
+        # One image per track first, so that five shots are five physical signs.
+        order = rng.permutation(members)
+        _, first = np.unique(track_ids[order], return_index=True)
+        chosen = np.concatenate([order[np.sort(first)], np.setdiff1d(order, order[first])])[:shots]
+        kept.append(np.resize(chosen, max(shots, typical)))
+        log.info("class %d: %d shot(s) %s, repeated to %d", class_id, shots, chosen.tolist(), max(shots, typical))
+    return np.concatenate(kept)
 
 
 def epoch_batches(data: TrainingData, args: argparse.Namespace, epoch: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -282,7 +313,7 @@ class PictogramIndex:
 def _environment() -> dict:
     return {
         "python": platform.python_version(),
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),
         "machine": platform.machine(),
         "processor": platform.processor() or "unknown",
         "threads": torch.get_num_threads(),
@@ -392,6 +423,7 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
             "train_minutes": round(minutes, 1),
             "environment": _environment(),
             "excluded_classes": parse_class_list(args.exclude_classes),
+            "few_shot_classes": parse_class_list(args.few_shot_classes),
         }
         fingerprint = save_attribute_net(args.export, model, metadata)
         log.info("Wrote %s (weights %s)", args.export, fingerprint)

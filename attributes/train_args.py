@@ -25,6 +25,10 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
                         help="attribute network, or the plain 43-way softmax baseline")
     parser.add_argument("--exclude-classes", default="",
                         help="comma-separated GTSRB class ids left out of training entirely")
+    parser.add_argument("--few-shot-classes", default="",
+                        help="comma-separated GTSRB class ids of which only --shots training images are kept "
+                        "(oversampled to a typical class size), to measure retraining with few examples")
+    parser.add_argument("--shots", type=int, default=1, help="training images kept per few-shot class")
     parser.add_argument("--epochs", type=int, default=14, help="passes over the real training images")
     parser.add_argument("--batch-size", type=int, default=256,
                         help="images per step; half real, half synthetic for the attribute network")
