@@ -31,6 +31,7 @@ import numpy as np
 
 from signrules.attributes.decode import decode_image, prepare_batch
 from signrules.engine.errors import ExemplarError, ImageError
+from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES
 
 __all__ = [
     "BANK_FILE",
@@ -45,10 +46,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: File name of precomputed embeddings inside an exemplar folder.
-BANK_FILE = "embeddings.npz"
-
-#: Image file types read as exemplars.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".ppm", ".bmp", ".webp")
+BANK_FILE = EMBEDDINGS_FILE
 
 #: Maps uint8 images (N, S, S, 3) to unit embeddings (N, D).
 EmbedFunction = Callable[[np.ndarray], np.ndarray]

@@ -22,6 +22,7 @@ _SUBCOMMANDS = [
     "classify",
     "eval",
     "lint",
+    "check",
     "exemplars",
     "train",
     "bench",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from signrules.engine.exemplars import IMAGE_SUFFIXES
+from signrules.engine.exemplar_files import IMAGE_SUFFIXES
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

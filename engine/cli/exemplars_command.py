@@ -88,7 +88,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from signrules.engine.compiler import PictogramTest, iter_predicates
-    from signrules.engine.exemplars import BANK_FILE, IMAGE_SUFFIXES
+    from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES
     from signrules.engine.loader import load_ruleset
 
     ruleset = load_ruleset(args.rules, check_exemplars=False)
@@ -102,7 +102,7 @@ def run_list(args: argparse.Namespace) -> int:
     for name in sorted(users):
         folder = args.rules / "exemplars" / name
         images = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES] if folder.is_dir() else []
-        stored = "embeddings" if (folder / BANK_FILE).exists() else ""
+        stored = "embeddings" if (folder / EMBEDDINGS_FILE).exists() else ""
         what = ", ".join(filter(None, [f"{len(images)} images" if images else "", stored])) or "MISSING"
         missing += what == "MISSING"
         print(f"{name:<24} {what:<24} used by {', '.join(users[name])}")

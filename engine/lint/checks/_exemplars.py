@@ -9,13 +9,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES
 from signrules.engine.lint.context import LintContext
 
-#: File name suffixes read as exemplar images, compared in lower case.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".ppm", ".bmp", ".webp")
-
-#: Name of the file that contains precomputed exemplar embeddings.
-EMBEDDINGS_FILE = "embeddings.npz"
 
 
 @dataclass
