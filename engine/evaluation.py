@@ -60,6 +60,8 @@ class EvaluationReport:
     confusions: list[tuple[str, str, int]]
     images_per_second: float
     seconds: float
+    #: Expected calibration error of the winning score against correctness (10 equal-width bins).
+    calibration_error: float = float("nan")
     baseline_accuracy: float | None = None
     baseline_per_class: dict[int, float] = field(default_factory=dict)
 
@@ -106,6 +108,8 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         log.warning("rule set has no sign for GTSRB classes %s; their images count as wrong", missing)
 
     predicted: list[str] = []
+    scores: list[float] = []
+    best_ids: list[str] = []
     parts: list[Posteriors] = []
     started = time.perf_counter()
     for start in tqdm(range(0, len(data.images), batch_size), disable=not progress, unit="batch"):
@@ -113,6 +117,8 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         sources = data.paths[start : start + batch_size]
         results, posteriors = classifier.classify_prepared(batch, sources=sources, top_k=1)
         predicted.extend(result.sign_id for result in results)
+        scores.extend(result.best.score if result.best else 0.0 for result in results)
+        best_ids.extend(result.best.sign_id if result.best else UNKNOWN for result in results)
         parts.append(posteriors)
     seconds = time.perf_counter() - started
 
@@ -138,10 +144,31 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         confusions=[(t, p, n) for (t, p), n in confusions.most_common(10)],
         images_per_second=len(predicted) / seconds if seconds else float("nan"),
         seconds=seconds,
+        calibration_error=calibration_error(
+            np.array(scores), np.array([b == t for b, t in zip(best_ids, truth, strict=True)])
+        ),
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)
     return report
+
+
+def calibration_error(scores: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: mean |accuracy - mean score| over score bins, weighted by size.
+
+    Each image counts with the score of its best sign, whether or not that
+    sign passed the unknown threshold.
+    """
+    if not len(scores):
+        return float("nan")
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(scores, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        members = which == b
+        if members.any():
+            error += members.mean() * abs(correct[members].mean() - scores[members].mean())
+    return float(error)
 
 
 def attribute_accuracy(posteriors: Posteriors, class_ids: np.ndarray) -> dict[str, float]:

@@ -59,6 +59,7 @@ def _print_report(report) -> None:
     if report.baseline_accuracy is not None:
         print(f"baseline  {report.baseline_accuracy:.4%} plain softmax on the same images", file=out)
     print(f"unknown   {report.unknown_rate:.4%}", file=out)
+    print(f"calibration error {report.calibration_error:.4f} (expected, 10 bins of the best score)", file=out)
     print(f"speed     {report.images_per_second:.0f} images/s (network and rules, decoded images)", file=out)
 
     print("\nper attribute", file=out)
