@@ -40,6 +40,10 @@ __all__ = ["evaluate", "get_args_parser", "load_data", "main", "train_one_epoch"
 
 log = logging.getLogger(__name__)
 
+#: Epochs of a full run, and real images used by --quick.
+DEFAULT_EPOCHS = 14
+QUICK_IMAGES = 3000
+
 @dataclass
 class TrainingData:
     """Images (uint8, N x H x W x 3) and labels for training and validation."""
@@ -88,15 +92,18 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
     if few_shot:
         train_index = keep_few_shots(train_index, data.class_ids, data.track_ids, few_shot, args.shots, rng)
 
-    if args.quick:
-        train_index = rng.choice(train_index, min(3000, len(train_index)), replace=False)
-        val_index = rng.choice(val_index, min(1000, len(val_index)), replace=False)
-        heldout_index = heldout_index[: min(300, len(heldout_index))]
+    limit = args.max_images or (QUICK_IMAGES if args.quick else None)
+    if limit:
+        train_index = rng.choice(train_index, min(limit, len(train_index)), replace=False)
+        val_index = rng.choice(val_index, min(limit // 3, len(val_index)), replace=False)
+        heldout_index = heldout_index[: limit // 10]
 
     def labels_for(index: np.ndarray) -> dict[str, np.ndarray]:
         return encode_labels(attribute_records(data.class_ids[index]), schema)
 
-    synthetic_count = 0 if args.model == "plain" else (3000 if args.quick else args.synthetic)
+    synthetic_count = 0 if args.model == "plain" else args.synthetic
+    if limit:
+        synthetic_count = min(synthetic_count, limit)
     if synthetic_count:
         synthetic = render_dataset(
             synthetic_count, seed=args.seed, size=data.images.shape[1],
@@ -324,8 +331,8 @@ def main(args: argparse.Namespace) -> dict[str, float]:
     """Train as configured by ``args``; return the final validation metrics."""
     started = time.perf_counter()
     torch.manual_seed(args.seed)
-    if args.quick:
-        args.epochs = 1
+    if args.epochs is None:
+        args.epochs = 1 if args.quick else DEFAULT_EPOCHS
     schema = default_schema()
     args.output_dir.mkdir(parents=True, exist_ok=True)
     checkpoint_path = args.output_dir / "checkpoint.pt"
@@ -386,7 +393,8 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
 
     log.info("Start training for %d epochs", args.epochs)
     metrics: dict[str, float] = {}
-    for epoch in range(start_epoch, args.epochs):
+    end_epoch = min(args.epochs, args.stop_after) if args.stop_after else args.epochs
+    for epoch in range(start_epoch, end_epoch):
         epoch_started = time.perf_counter()
         losses = train_one_epoch(model, criterion, optimizer, scheduler, augment, data, args, epoch, pictogram_index)
         metrics = evaluate(model, data, args)

@@ -29,7 +29,8 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
                         help="comma-separated GTSRB class ids of which only --shots training images are kept "
                         "(oversampled to a typical class size), to measure retraining with few examples")
     parser.add_argument("--shots", type=int, default=1, help="training images kept per few-shot class")
-    parser.add_argument("--epochs", type=int, default=14, help="passes over the real training images")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="passes over the real training images (default 14, or 1 with --quick)")
     parser.add_argument("--batch-size", type=int, default=256,
                         help="images per step; half real, half synthetic for the attribute network")
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of AdamW")
@@ -43,7 +44,12 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
     parser.add_argument("--workers", type=int, default=2, help="processes that render synthetic signs")
     parser.add_argument("--resume", action="store_true", help="continue from output-dir/checkpoint.pt")
+    parser.add_argument("--stop-after", type=int, default=None, metavar="EPOCHS",
+                        help="stop after this many epochs, keeping the schedule of --epochs; "
+                        "continue later with --resume")
     parser.add_argument("--quick", action="store_true",
-                        help="a tiny run (a few thousand images, one epoch) for tests and smoke checks")
+                        help="a tiny run (3,000 real and 3,000 synthetic images, one epoch) for smoke checks")
+    parser.add_argument("--max-images", type=int, default=None,
+                        help="use at most this many real training images (and as many synthetic ones)")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return parser

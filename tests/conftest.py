@@ -19,3 +19,16 @@ def gtsrb_training() -> Path:
     if not (GTSRB_TRAINING / "Images").is_dir():
         pytest.skip(f"GTSRB training set not found at {GTSRB_TRAINING}; set SIGNRULES_GTSRB")
     return GTSRB_TRAINING
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory):
+    """Point the signrules cache (decoded GTSRB, rendered signs) at one folder per test session.
+
+    Tests then never read a stale cache from the user's home, and the
+    session decodes GTSRB only once.
+    """
+    folder = tmp_path_factory.mktemp("signrules-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SIGNRULES_CACHE", str(folder))
+        yield folder

@@ -1,0 +1,86 @@
+"""Training: seeded, resumable, with excluded and few-shot classes, on real GTSRB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from signrules.attributes.train import main
+from signrules.attributes.train_args import get_args_parser
+from signrules.attributes.weights import load_attribute_net
+
+# A few hundred images keep each run to seconds; the point is the
+# mechanics, not accuracy.
+SMALL = ["--max-images", "300", "--synthetic", "300", "--batch-size", "64", "--workers", "1", "--no-progress"]
+
+
+def run(gtsrb_training, output_dir, *extra: str) -> dict:
+    args = get_args_parser().parse_args(["--data", str(gtsrb_training), "--output-dir", str(output_dir), *SMALL, *extra])
+    return main(args)
+
+
+def state(path) -> dict[str, torch.Tensor]:
+    return torch.load(path, map_location="cpu", weights_only=False)["model"]
+
+
+def test_same_seed_same_weights(gtsrb_training, tmp_path):
+    run(gtsrb_training, tmp_path / "a", "--epochs", "1")
+    run(gtsrb_training, tmp_path / "b", "--epochs", "1")
+
+    first, second = state(tmp_path / "a" / "checkpoint.pt"), state(tmp_path / "b" / "checkpoint.pt")
+    for key in first:
+        assert torch.equal(first[key], second[key]), key
+
+
+def test_resume_matches_uninterrupted(gtsrb_training, tmp_path):
+    run(gtsrb_training, tmp_path / "straight", "--epochs", "2")
+    run(gtsrb_training, tmp_path / "resumed", "--epochs", "2", "--stop-after", "1")
+    run(gtsrb_training, tmp_path / "resumed", "--epochs", "2", "--resume")
+
+    straight = state(tmp_path / "straight" / "checkpoint.pt")
+    resumed = state(tmp_path / "resumed" / "checkpoint.pt")
+    records = (tmp_path / "resumed" / "metrics.jsonl").read_text().splitlines()
+
+    assert [json.loads(r)["epoch"] for r in records] == [1, 2]
+    for key in straight:
+        assert torch.equal(straight[key], resumed[key]), key
+
+
+def test_metrics_logged_per_epoch(gtsrb_training, tmp_path):
+    run(gtsrb_training, tmp_path, "--epochs", "2")
+
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+
+    assert [r["epoch"] for r in records] == [1, 2]
+    for name in ("shape", "fill", "border", "strike", "digits", "text", "pictogram"):
+        assert name in records[-1]["loss"]
+        assert 0.0 <= records[-1]["val"][name] <= 1.0
+    assert "train.log" in {p.name for p in tmp_path.iterdir()}
+
+
+def test_excluded_classes_measured(gtsrb_training, tmp_path):
+    export = tmp_path / "weights.pt"
+    metrics = run(gtsrb_training, tmp_path, "--epochs", "1", "--exclude-classes", "14,3", "--max-images", "3000",
+                  "--export", str(export))
+
+    _, metadata = load_attribute_net(export)
+
+    assert "heldout_digits_shown" in metrics
+    assert "heldout_text_shown" in metrics
+    assert metadata["excluded_classes"] == [3, 14]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--exclude-classes", "3,x"], "invalid GTSRB class id 'x'"),
+        (["--exclude-classes", "43"], "invalid GTSRB class id '43'"),
+        (["--few-shot-classes", "3", "--exclude-classes", "3"], "both excluded and few-shot"),
+        (["--few-shot-classes", "3", "--shots", "0"], "--shots must be at least 1"),
+    ],
+)
+def test_invalid_class_options(gtsrb_training, tmp_path, option, message):
+    with pytest.raises(ValueError, match=message):
+        run(gtsrb_training, tmp_path, "--epochs", "1", *option)
