@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("signrules: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (as with `| head`); stop quietly
+        # and keep Python from complaining again when it flushes stdout.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return ExitCode.OK
 
 
 if __name__ == "__main__":
