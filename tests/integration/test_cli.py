@@ -1,0 +1,194 @@
+"""Command line: classify, eval, bench and exemplars on real images."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from signrules.engine.cli import main
+from signrules.engine.cli.exit_codes import ExitCode
+
+HEADER = "Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId"
+
+
+@pytest.fixture
+def image_folder(tmp_path, validation_sample):
+    """A folder with seven real sign images and one corrupt file."""
+    folder = tmp_path / "images"
+    folder.mkdir()
+    paths, class_ids = validation_sample
+    for class_id in (14, 2, 31, 38, 12, 17, 41):
+        path = paths[list(class_ids).index(class_id)]
+        shutil.copyfile(path, folder / f"{path.parent.name}_{path.name}")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    return folder
+
+
+@pytest.fixture
+def test_layout(tmp_path, validation_sample):
+    """A flat folder in the official test layout, with GT-final_test.csv."""
+    folder = tmp_path / "Final_Test" / "Images"
+    folder.mkdir(parents=True)
+    rows = [HEADER]
+    for index, (path, class_id) in enumerate(zip(*validation_sample)):
+        name = f"{index:05d}.ppm"
+        shutil.copyfile(path, folder / name)
+        rows.append(f"{name};32;32;0;0;31;31;{class_id}")
+    (folder / "GT-final_test.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_classify_json_lines(image_folder, capsys):
+    code = main(["classify", str(image_folder), "--json", "--top-k", "2"])
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+
+    assert code == ExitCode.PROBLEMS_FOUND
+    assert len(lines) == 8
+    errors = [line for line in lines if "error" in line]
+    assert len(errors) == 1
+    assert errors[0]["source"].endswith("broken.png")
+    assert "broken.png" in err
+    results = [line for line in lines if "error" not in line]
+    assert all(len(r["runners_up"]) == 2 for r in results)
+    assert all(r["rule"] and r["evidence"] for r in results if not r["unknown"])
+
+
+def test_classify_text_explains(image_folder, capsys):
+    image = sorted(image_folder.glob("00014_*"))[0]
+
+    code = main(["classify", str(image)])
+    out = capsys.readouterr().out
+
+    assert code == ExitCode.OK
+    assert 'stop "Stop"' in out
+    assert "rule " in out and ".signs:" in out
+    assert 'text = "STOP"' in out
+
+
+def test_classify_missing_input(tmp_path, capsys):
+    code = main(["classify", str(tmp_path / "nothing.png")])
+
+    assert code == ExitCode.USAGE_ERROR
+    assert "nothing.png: no such file or folder" in capsys.readouterr().err
+
+
+def test_eval_test_layout(test_layout, capsys):
+    code = main(["eval", str(test_layout), "--json", "--no-progress"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == ExitCode.OK
+    assert report["split"] == "all"
+    assert report["images"] == 129
+    assert report["accuracy"] >= 0.97
+    assert len(report["per_class"]) == 43
+    assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
+    assert report["images_per_second"] > 0
+
+
+def test_eval_text_report(test_layout, capsys):
+    code = main(["eval", str(test_layout), "--no-progress"])
+    out = capsys.readouterr().out
+
+    assert code == ExitCode.OK
+    for heading in ("accuracy", "unknown", "per attribute", "per class", "images/s"):
+        assert heading in out
+
+
+def test_eval_rejects_other_folder(tmp_path, capsys):
+    code = main(["eval", str(tmp_path)])
+
+    assert code == ExitCode.USAGE_ERROR
+    assert str(tmp_path) in capsys.readouterr().err
+
+
+def test_bench_reports_stages(image_folder, capsys):
+    (image_folder / "broken.png").unlink()
+
+    code = main(["bench", str(image_folder), "--batch-size", "6", "--repeats", "1",
+                 "--latency-images", "5", "--json"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == ExitCode.OK
+    for key in ("decode_ms_per_image", "network_ms_per_image", "rules_ms_per_image", "latency_median_ms"):
+        assert report[key] > 0, key
+    assert 50 < report["network_mflops_per_image"] < 200
+
+
+def test_exemplars_add_all_or_nothing(tmp_path, track_images, capsys):
+    rules = tmp_path / "set"
+    rules.mkdir()
+    (rules / "ruleset.yaml").write_text("name: Test\ncountry: DE\n", encoding="utf-8")
+    (rules / "animals.signs").write_text(
+        'sign wild_animals "Wild animals"\n  when shape = triangle and pictogram ~ deer\n', encoding="utf-8"
+    )
+    good = track_images(31, validation=False, count=2)
+    bad = tmp_path / "bad.png"
+    bad.write_text("not an image", encoding="utf-8")
+
+    refused = main(["exemplars", "add", "deer", str(good[0]), str(bad), "--rules", str(rules)])
+    missing = main(["lint", str(rules)])
+    added = main(["exemplars", "add", "wild_animals", *map(str, good), "--rules", str(rules)])
+    clean = main(["lint", str(rules)])
+
+    assert refused == ExitCode.USAGE_ERROR
+    assert "bad.png" in capsys.readouterr().err
+    assert missing == ExitCode.PROBLEMS_FOUND
+    assert added == ExitCode.OK
+    assert len(list((rules / "exemplars" / "deer").iterdir())) == 2
+    assert clean == ExitCode.OK
+
+
+def test_shipped_rules_lint_clean():
+    # The console script, as CI runs it.
+    result = subprocess.run([sys.executable, "-m", "signrules.engine.cli", "lint", "--strict",
+                             str(__import__("signrules.rules", fromlist=["DEFAULT_RULESET"]).DEFAULT_RULESET)],
+                            capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def german_copy(tmp_path):
+    """A copy of the shipped German rule set, exemplars and examples.yaml included."""
+    from signrules.rules import DEFAULT_RULESET
+
+    target = tmp_path / "de"
+    shutil.copytree(DEFAULT_RULESET, target)
+    return target
+
+
+def test_check_examples_pass(german_copy, gtsrb_training, capsys):
+    code = main(["check", str(german_copy), "--dataset", f"gtsrb={gtsrb_training}", "--require-all"])
+    out = capsys.readouterr().out
+
+    assert code == ExitCode.OK, out
+    assert "examples:" in out and "pass" in out
+    assert "fail" not in out
+
+
+def test_check_catches_broken_rule(german_copy, gtsrb_training, capsys):
+    # A rule edit that breaks a sign: the stop rule now wants another word.
+    path = next(p for p in german_copy.glob("*.signs") if 'text = "STOP"' in p.read_text())
+    path.write_text(path.read_text().replace('text = "STOP"', 'text = "HALT"'))
+
+    code = main(["check", str(german_copy), "--dataset", f"gtsrb={gtsrb_training}"])
+    out = capsys.readouterr().out
+
+    assert code == ExitCode.PROBLEMS_FOUND
+    assert "FAIL" in out
+    assert "expected stop" in out
+
+
+def test_check_missing_dataset_skipped(german_copy, tmp_path, capsys):
+    code = main(["check", str(german_copy), "--dataset", f"gtsrb={tmp_path / 'absent'}"])
+    out = capsys.readouterr().out
+    strict = main(["check", str(german_copy), "--dataset", f"gtsrb={tmp_path / 'absent'}", "--require-all"])
+
+    assert code == ExitCode.OK
+    assert "skipped" in out
+    assert strict == ExitCode.PROBLEMS_FOUND
