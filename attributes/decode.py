@@ -24,12 +24,18 @@ from contextlib import contextmanager
 from typing import BinaryIO, TypeAlias
 
 import numpy as np
-from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # Importing a plugin registers its format. Image.open registers only BMP, GIF,
 # JPEG, PNG and PPM by itself and raises KeyError for other names in formats.
-from PIL import TiffImagePlugin, WebPImagePlugin  # noqa: F401
-
+from PIL import (  # noqa: F401
+    ExifTags,
+    Image,
+    ImageFile,
+    ImageOps,
+    TiffImagePlugin,
+    UnidentifiedImageError,
+    WebPImagePlugin,
+)
 from signrules.attributes.errors import ImageError
 
 __all__ = [

@@ -36,12 +36,11 @@ from typing import NamedTuple
 import numpy as np
 import PIL
 import yaml
-from tqdm import tqdm
-
 from signrules.attributes.decode import decode_pil, resize_square
 from signrules.attributes.errors import DatasetError, ImageError, SchemaError
 from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.splits import GTSRB_VAL_TRACKS_PATH, read_track_list
+from tqdm import tqdm
 
 __all__ = [
     "CLASS_TABLE_PATH",

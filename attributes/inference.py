@@ -12,11 +12,10 @@ import copy
 
 import numpy as np
 import torch
-from torch import nn
-from torch.nn.utils.fusion import fuse_conv_bn_eval
-
 from signrules.attributes.network import AttributeNet, outputs_to_posteriors
 from signrules.attributes.posteriors import Posteriors
+from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 __all__ = ["AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
 

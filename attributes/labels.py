@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-
 from signrules.attributes.schema import Schema
 
 __all__ = ["IGNORE", "SYNTHETIC_PICTOGRAM_BASE", "concatenate_labels", "encode_labels"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
-
 from signrules.attributes.labels import IGNORE
 from signrules.attributes.schema import Schema
+from torch import nn
 
 __all__ = ["AttributeLoss", "CosineSoftmaxLoss"]
 

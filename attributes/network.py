@@ -21,10 +21,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
-
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import Schema
+from torch import nn
 
 __all__ = ["AttributeNet", "Backbone", "NetConfig", "PlainClassifier", "outputs_to_posteriors"]
 

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
 from signrules.attributes.errors import SchemaError
 from signrules.attributes.schema import Schema, StringAttribute
 

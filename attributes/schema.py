@@ -20,17 +20,16 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
 from signrules.attributes.errors import SchemaError
 
 __all__ = [
+    "DEFAULT_SCHEMA_PATH",
     "CategoricalAttribute",
     "EmbeddingAttribute",
     "Schema",
     "StringAttribute",
     "default_schema",
     "load_schema",
-    "DEFAULT_SCHEMA_PATH",
 ]
 
 DEFAULT_SCHEMA_PATH = Path(__file__).with_name("schema.yaml")

@@ -18,13 +18,10 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
-
 from signrules.attributes.augment import TrainAugment
 from signrules.attributes.gtsrb import attribute_records, load_gtsrb, split_by_track
 from signrules.attributes.inference import images_to_tensor
@@ -35,6 +32,7 @@ from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.synth import render_dataset
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import save_attribute_net
+from tqdm import tqdm
 
 __all__ = ["evaluate", "get_args_parser", "load_data", "main", "train_one_epoch"]
 

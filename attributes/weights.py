@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 
 import torch
-
 from signrules.attributes.errors import WeightsError
 from signrules.attributes.network import AttributeNet, NetConfig
 from signrules.attributes.schema import Schema, default_schema

@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import Schema, default_schema
 from signrules.engine import lint_ruleset, load_ruleset

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch.utils.flop_counter import FlopCounterMode
-
 from signrules.attributes.decode import decode_image, prepare_batch
+from torch.utils.flop_counter import FlopCounterMode
 
 __all__ = ["SpeedReport", "measure_speed", "network_flops"]
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-
 from signrules.attributes.decode import decode_image, prepare_batch
 from signrules.attributes.inference import AttributePredictor
 from signrules.attributes.posteriors import Posteriors

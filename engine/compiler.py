@@ -28,7 +28,6 @@ from math import prod
 from typing import Literal
 
 import numpy as np
-
 from signrules.attributes.schema import Schema
 from signrules.engine.syntax import (
     And,

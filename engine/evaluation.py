@@ -15,14 +15,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from tqdm import tqdm
-
 from signrules.attributes.gtsrb import GTSRBData, attribute_records, split_by_track
 from signrules.attributes.labels import IGNORE, encode_labels
 from signrules.attributes.posteriors import Posteriors
 from signrules.engine.errors import DatasetError
 from signrules.engine.results import UNKNOWN
 from signrules.engine.ruleset import RuleSet
+from tqdm import tqdm
 
 __all__ = ["ClassResult", "EvaluationReport", "dataset_sign_ids", "evaluate_classifier", "select_split"]
 

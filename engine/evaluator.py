@@ -29,7 +29,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
 from signrules.attributes.posteriors import Posteriors
 from signrules.attributes.schema import Schema
 from signrules.engine.compiler import (

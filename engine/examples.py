@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
 from signrules.engine.errors import ImageError, RuleSetError
 
 __all__ = ["EXAMPLES_FILE", "ExampleResult", "check_examples", "read_examples"]

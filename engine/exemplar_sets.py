@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.linear_model import LogisticRegression
-
 from signrules.engine.compiler import Not, PictogramTest, iter_predicates
 from signrules.engine.exemplars import ExemplarBank, SimilarityCalibration, write_embeddings
 from signrules.engine.ruleset import RuleSet
+from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 
 __all__ = ["build_exemplar_sets", "fit_similarity_calibration", "pictogram_classes"]
 
@@ -117,7 +116,7 @@ def fit_similarity_calibration(
     calibration = SimilarityCalibration(float(model.coef_[0, 0]), float(model.intercept_[0]))
     probabilities = calibration.probability(features[:, 0])
     details = {
-        "pairs": int(len(targets)),
+        "pairs": len(targets),
         "positives": int(targets.sum()),
         "positive_mean_probability": float(probabilities[targets == 1].mean()),
         "negative_mean_probability": float(probabilities[targets == 0].mean()),

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from signrules.attributes.decode import decode_image, prepare_batch
 from signrules.engine.errors import ExemplarError, ImageError
 from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 
 import yaml
-
 from signrules.engine.problems import Problem, Severity
 
 __all__ = ["DEFAULT_THRESHOLD", "INVALID_MANIFEST", "MANIFEST_NAME", "Manifest", "parse_manifest"]

@@ -17,7 +17,6 @@ from pathlib import Path
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
-
 from signrules.engine.problems import Problem, Severity
 from signrules.engine.syntax import (
     And,

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-
 from signrules.engine.syntax import Location
 
 __all__ = ["UNKNOWN", "Decision", "Evidence", "ScoreMatrix", "SignScore"]

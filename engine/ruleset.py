@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from signrules.attributes.posteriors import Posteriors
 from signrules.attributes.schema import Schema
 from signrules.engine.compiler import CompiledRule, Parameter, ParameterTest, TypedCondition

@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import dataset_sign_ids

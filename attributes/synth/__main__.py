@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-
 from signrules.attributes.schema import default_schema
 from signrules.attributes.synth.render import render_sign
 from signrules.attributes.synth.sampling import TEMPLATE_NAMES, sample_spec, sample_template

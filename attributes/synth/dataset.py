@@ -20,7 +20,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
-
 from signrules.attributes.labels import encode_labels
 from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.synth.render import render_sign

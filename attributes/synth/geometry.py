@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
 from signrules.attributes.errors import SchemaError
 
 __all__ = ["Box", "Frame", "PlateGeometry"]

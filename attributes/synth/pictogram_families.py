@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
 from signrules.attributes.synth.strokes import (
     ACCENT,
     ERASE,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-
 from signrules.attributes.labels import SYNTHETIC_PICTOGRAM_BASE
 from signrules.attributes.synth.geometry import Box, Frame
 from signrules.attributes.synth.masks import MaskSheet

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 from PIL import Image
-
 from signrules.attributes.synth.backgrounds import render_background
 from signrules.attributes.synth.camera import photograph
 from signrules.attributes.synth.colours import vary_colour

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-
 from signrules.attributes.schema import Schema
 from signrules.attributes.synth.colours import readable_legend_colours
 from signrules.attributes.synth.lettering import character_width

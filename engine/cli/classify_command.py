@@ -8,11 +8,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
-
-from signrules.engine.cli.common import add_model_options, find_images, load_classifier, show_progress
+from signrules.engine.cli.common import (
+    add_model_options,
+    find_images,
+    load_classifier,
+    show_progress,
+)
 from signrules.engine.cli.exit_codes import ExitCode
 from signrules.engine.errors import ImageError
+from tqdm import tqdm
 
 # Images decoded and classified per step: one network batch.
 CHUNK = 256

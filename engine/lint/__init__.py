@@ -12,11 +12,22 @@ from pathlib import Path
 
 from signrules.attributes.schema import Schema, default_schema
 from signrules.engine.errors import RuleSetError
-from signrules.engine.lint.checks import ALL_CHECKS, CHECKS, COMPILE_PREREQUISITES, EXEMPLAR_CHECKS, missing_manifest
+from signrules.engine.lint.checks import (
+    ALL_CHECKS,
+    CHECKS,
+    COMPILE_PREREQUISITES,
+    EXEMPLAR_CHECKS,
+    missing_manifest,
+)
 from signrules.engine.lint.context import LintContext
 from signrules.engine.manifest import MANIFEST_NAME
 from signrules.engine.problems import Problem, Severity, excerpt
-from signrules.engine.source import RULE_SUFFIX, RuleSetSource, enclosing_ruleset, read_ruleset_source
+from signrules.engine.source import (
+    RULE_SUFFIX,
+    RuleSetSource,
+    enclosing_ruleset,
+    read_ruleset_source,
+)
 
 __all__ = ["LintReport", "check_codes", "find_rulesets", "lint_paths", "lint_ruleset", "run_checks"]
 

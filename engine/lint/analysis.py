@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
-
 from signrules.attributes.schema import Schema
 from signrules.engine.compiler import (
     OTHER,

@@ -6,7 +6,6 @@ import time
 
 import pytest
 import torch
-
 from signrules.attributes.augment import TrainAugment
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageFile
-
 from signrules.attributes.decode import (
     BACKGROUND_GRAY,
     MAX_SIDE,

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 import yaml
 from PIL import Image
-
 from signrules.attributes.errors import DatasetError, SchemaError
 from signrules.attributes.gtsrb import (
     CLASS_TABLE_PATH,
@@ -36,6 +35,7 @@ from signrules.attributes.splits import (
 )
 
 from tests.conftest import GTSRB_TRAINING as TRAINING
+
 HEADER = "Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId"
 STOP, TURN_RIGHT = 14, 33
 

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-
 from signrules.attributes.errors import WeightsError
 from signrules.attributes.inference import AttributePredictor, fuse_batch_norm
 from signrules.attributes.labels import IGNORE, encode_labels

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-
 from signrules.attributes.errors import SchemaError
 from signrules.attributes.labels import SYNTHETIC_PICTOGRAM_BASE, encode_labels
 from signrules.attributes.schema import default_schema

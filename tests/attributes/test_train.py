@@ -6,7 +6,6 @@ import json
 
 import pytest
 import torch
-
 from signrules.attributes.train import main
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import load_attribute_net

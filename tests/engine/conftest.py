@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import Schema, default_schema
 

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import default_schema
 from signrules.engine.compiler import compile_cubes, compile_rule, resolve

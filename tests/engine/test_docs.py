@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.engine import load_ruleset
 from signrules.engine.lint.checks import ALL_CHECKS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from signrules.engine import UNKNOWN, load_ruleset
 from signrules.engine.errors import ClassifierError
 

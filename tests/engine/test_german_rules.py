@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
-
 from signrules.attributes.schema import DEFAULT_SCHEMA_PATH
 from signrules.engine import lint_paths, load_ruleset
 from signrules.rules import DEFAULT_RULESET, RULES_ROOT

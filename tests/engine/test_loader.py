@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from signrules.engine import RuleSetError, RuleSyntaxError, load_ruleset
 
 GOOD = 'sign stop "Stop" catalogue 206 dataset gtsrb 14 when shape = octagon and text = "STOP"\n'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from signrules.engine.manifest import DEFAULT_THRESHOLD, Manifest, parse_manifest
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from signrules.engine.parser import CHARACTER_HINTS, MAX_NESTING, RULE_SYNTAX_ERRORS, parse_rules
 from signrules.engine.syntax import (
     And,

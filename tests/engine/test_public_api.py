@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import signrules.engine as engine
+from signrules import engine
 
 
 def test_all_names_importable_and_sorted():

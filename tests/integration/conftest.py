@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track, validation_tracks
 from signrules.engine.classifier import Classifier
 

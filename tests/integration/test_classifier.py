@@ -8,7 +8,6 @@ from collections import Counter
 import numpy as np
 import pytest
 from PIL import Image
-
 from signrules.attributes.decode import decode_image
 from signrules.engine.classifier import Classifier
 from signrules.engine.errors import ClassifierError, ExemplarError, RuleSetError

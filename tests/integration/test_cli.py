@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from signrules.engine.cli import main
 from signrules.engine.cli.exit_codes import ExitCode
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
 from signrules.engine.lint import lint_ruleset
 
 MANIFEST = "name: Test\ncountry: DE\n"

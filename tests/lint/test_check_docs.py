@@ -6,7 +6,6 @@ import re
 import textwrap
 
 import pytest
-
 from signrules.engine.lint import check_codes, lint_ruleset
 from signrules.engine.lint.checks import ALL_CHECKS, CHECKS
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from signrules.engine.lint import lint_ruleset
 from signrules.rules import DEFAULT_RULESET
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from signrules.engine.cli import main
 
 CLEAN = 'sign stop "Stop" when shape = octagon\n'

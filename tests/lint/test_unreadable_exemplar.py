@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from signrules.engine.lint import lint_ruleset
 
 TEXT = 'sign snow "Ice or snow" when shape = triangle and pictogram ~ snow'

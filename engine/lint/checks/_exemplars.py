@@ -8,10 +8,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-
 from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES
 from signrules.engine.lint.context import LintContext
-
 
 
 @dataclass

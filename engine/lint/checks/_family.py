@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from signrules.attributes.schema import Schema
-from signrules.engine.syntax import Comparison, RangeRestriction, SignDeclaration, ValueKind, iter_atoms
+from signrules.engine.syntax import (
+    Comparison,
+    RangeRestriction,
+    SignDeclaration,
+    ValueKind,
+    iter_atoms,
+)
 
 
 def parameter_attribute(sign: SignDeclaration, schema: Schema) -> str | None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-
 from signrules.engine.lint.checks._words import where
 from signrules.engine.lint.context import LintContext
 from signrules.engine.problems import Severity
