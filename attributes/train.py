@@ -30,6 +30,7 @@ from signrules.attributes.losses import AttributeLoss
 from signrules.attributes.network import AttributeNet, NetConfig, PlainClassifier
 from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.synth import render_dataset
+from signrules.attributes.synth.digit_swap import swap_digits_batch
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import save_attribute_net
 from tqdm import tqdm
@@ -112,6 +113,14 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
         synthetic_images = np.zeros((0, *data.images.shape[1:]), dtype=np.uint8)
         synthetic_labels = encode_labels([], schema)
 
+    swap_count = 0 if args.model == "plain" else args.digit_swaps
+    if limit:
+        swap_count = min(swap_count, limit)
+    if swap_count:
+        swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema)
+        synthetic_images = np.concatenate([synthetic_images, swap_images])
+        synthetic_labels = concatenate_labels([synthetic_labels, swap_labels])
+
     return TrainingData(
         train_images=data.images[train_index],
         train_labels=labels_for(train_index),
@@ -125,6 +134,32 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
         heldout_labels=labels_for(heldout_index),
         heldout_class_ids=data.class_ids[heldout_index],
     )
+
+
+def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int,
+                     schema: Schema) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Replace the digits of real training speed-limit crops with random numbers.
+
+    Only plates that show digits and no strike are used, and only from the
+    training images, so excluded classes stay unseen. The labels are the
+    source class's, with the new number and no pictogram class.
+    """
+    records = attribute_records(data.class_ids[train_index])
+    usable = [i for i, r in zip(train_index, records) if r["digits"] and r["strike"] == "none"]
+    if not usable:
+        log.info("no speed-limit crops to swap digits in")
+        return np.zeros((0, *data.images.shape[1:]), np.uint8), encode_labels([], schema)
+
+    log.info("swapping digits in %d crops from %d speed-limit images", count, len(usable))
+    usable = np.array(usable)
+    images, numbers, sources = swap_digits_batch(data.images[usable], count, seed)
+    swapped_records = []
+    for number, source in zip(numbers, sources):
+        record = dict(attribute_records(data.class_ids[usable[source : source + 1]])[0])
+        record["digits"] = number
+        record["pictogram"] = None
+        swapped_records.append(record)
+    return images, encode_labels(swapped_records, schema)
 
 
 def keep_few_shots(train_index: np.ndarray, class_ids: np.ndarray, track_ids: np.ndarray,

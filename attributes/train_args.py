@@ -37,6 +37,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW weight decay")
     parser.add_argument("--synthetic", type=int, default=100_000,
                         help="number of synthetic signs rendered (and cached) for training")
+    parser.add_argument("--digit-swaps", type=int, default=30_000,
+                        help="real speed-limit crops with their digits replaced by random numbers, "
+                        "added to the synthetic pool (0 turns them off)")
     parser.add_argument("--synthetic-ratio", type=float, default=1.0,
                         help="synthetic images per real image in each epoch")
     parser.add_argument("--augment-strength", type=float, default=1.0,

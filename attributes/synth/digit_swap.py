@@ -1,0 +1,131 @@
+"""Real signs with new numbers: the digits of a real crop replaced by rendered ones.
+
+GTSRB shows only eight speed limits, and a network trained on them learns
+to recognise those eight plates rather than to read digits: it reads an
+unseen "60" as "80". Fully synthetic signs teach reading, but they do not
+look exactly like real photos. Swapping the digits of real speed-limit
+crops for random rendered numbers gives images with real plates, lighting
+and blur whose digits must be read.
+
+Per image, at 4x resolution: the dark pixels inside the central disc are
+the legend; their bounding box is filled with the plate colour, a random
+1-3 digit number is drawn into a box of the same height and centre in the
+legend's colour, and the image is scaled back down, which blurs the new
+digits like the old ones. Crops where no legend is found are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from signrules.attributes.synth.lettering import letter_mask
+
+__all__ = ["swap_digits", "swap_digits_batch"]
+
+log = logging.getLogger(__name__)
+
+_SCALE = 4
+
+# The legend lies inside a disc around the centre of the crop, whose radius
+# is this fraction of the crop size: inside the red rim of a sign that fills
+# about 80 % of the crop (the rim begins at about 0.3).
+_LEGEND_RADIUS = 0.25
+
+
+def _random_number(rng: np.random.Generator) -> str:
+    length = int(rng.integers(1, 4))
+    first = str(rng.integers(1, 10)) if length > 1 else str(rng.integers(0, 10))
+    return first + "".join(str(d) for d in rng.integers(0, 10, length - 1))
+
+
+def swap_digits(image: np.ndarray, rng: np.random.Generator, number: str | None = None) -> tuple[np.ndarray, str] | None:
+    """Return ``image`` with its digits replaced by ``number`` (random if None), or None.
+
+    ``image`` is a uint8 (H, W, 3) crop of a sign that shows digits. None
+    means no legend was found where digits should be.
+    """
+    size = image.shape[0]
+    large = np.asarray(Image.fromarray(image).resize((size * _SCALE,) * 2, Image.BICUBIC)).astype(np.float32)
+    side = large.shape[0]
+    yy, xx = np.mgrid[0:side, 0:side]
+    centre = (side - 1) / 2
+    disc = (yy - centre) ** 2 + (xx - centre) ** 2 <= (_LEGEND_RADIUS * side) ** 2
+
+    luminance = large @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    inside = luminance[disc]
+    plate_level, ink_level = np.percentile(inside, 85), np.percentile(inside, 5)
+    if plate_level - ink_level < 25:
+        return None  # too little contrast to tell the legend from the plate
+    # Ink is dark and not red: the red rim can reach into the disc on
+    # off-centre crops, and it must not count as legend.
+    redness = large[..., 0] - large[..., 1:].max(axis=2)
+    ink = disc & (luminance < (plate_level + ink_level) / 2) & (redness < 40)
+    if ink.sum() < 0.02 * disc.sum():
+        return None
+
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
+    height = bottom - top
+    if height < 0.15 * side or height > 0.6 * side:
+        return None
+
+    # The plate's typical colour, from the non-legend pixels between the
+    # glyphs' box and the disc edge, so that the erased box does not stand out.
+    plate = disc & ~ink & (luminance >= (plate_level + ink_level) / 2) & (redness < 40)
+    plate_colour = np.median(large[plate], axis=0)
+    ink_colour = np.median(large[ink], axis=0)
+
+    # Erase the old legend with the plate colour, feathered at the edges.
+    pad = max(2, side // 40)
+    erase = np.zeros((side, side), np.float32)
+    erase[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad] = 1.0
+    erase = np.asarray(Image.fromarray((erase * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(pad)))
+    erase = (erase.astype(np.float32) / 255.0)[..., None]
+    result = large * (1 - erase) + plate_colour * erase
+
+    # Draw the new number with the old one's height and centre; digits keep
+    # the old legend's width per digit where the plate allows.
+    number = number if number is not None else _random_number(rng)
+    font = "din" if rng.random() < 0.5 else "sans"
+    mask = letter_mask(number, 128, font=font, spacing=float(rng.uniform(0.02, 0.12)),
+                       weight=int(rng.integers(0, 3)))
+    old_digits = max(1, round((right - left) / (0.62 * height)))
+    per_digit = (right - left) / old_digits
+    width = min(int(per_digit * len(number)), int(2 * _LEGEND_RADIUS * side * 0.95))
+    mask_image = Image.fromarray(mask).resize((max(1, width), height), Image.LANCZOS)
+    alpha = np.zeros((side, side), np.float32)
+    x0 = int(round((left + right) / 2 - width / 2))
+    x0 = min(max(x0, 0), side - width)
+    alpha[top:bottom, x0 : x0 + width] = np.asarray(mask_image, dtype=np.float32) / 255.0
+    alpha = alpha[..., None]
+    result = result * (1 - alpha) + ink_colour * alpha
+
+    small = Image.fromarray(np.clip(result, 0, 255).astype(np.uint8)).resize((size, size), Image.LANCZOS)
+    return np.asarray(small), number
+
+
+def swap_digits_batch(images: np.ndarray, count: int, seed: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Make ``count`` digit swaps from randomly chosen ``images``.
+
+    Returns the new images, their numbers, and the index of the source image
+    of each, so that the caller can copy the source's other labels.
+    """
+    rng = np.random.default_rng(seed)
+    out_images, numbers, sources = [], [], []
+    attempts = 0
+    while len(out_images) < count and attempts < 3 * count:
+        attempts += 1
+        source = int(rng.integers(len(images)))
+        swapped = swap_digits(images[source], rng)
+        if swapped is None:
+            continue
+        out_images.append(swapped[0])
+        numbers.append(swapped[1])
+        sources.append(source)
+    if len(out_images) < count:
+        log.warning("made %d of %d digit swaps; no legend found in the other crops", len(out_images), count)
+    shape = (0, *images.shape[1:])
+    return (np.stack(out_images) if out_images else np.zeros(shape, np.uint8)), numbers, np.array(sources, dtype=np.int64)
