@@ -34,7 +34,7 @@ __all__ = ["AttributeReading", "Classification", "Classifier", "ImageInput"]
 
 log = logging.getLogger(__name__)
 
-#: What ``classify`` accepts as one image.
+#: One image as ``classify`` accepts it.
 ImageInput = str | Path | Image.Image | np.ndarray
 
 
@@ -48,7 +48,7 @@ class AttributeReading:
 
 @dataclass(frozen=True)
 class Classification:
-    """The answer for one image.
+    """The classification of one image.
 
     ``sign_id`` is ``"unknown"`` when no sign scores at least ``threshold``;
     ``best`` still names the closest sign then. ``rule`` is the matched
@@ -125,10 +125,10 @@ class Classifier:
         self.weights_path = Path(weights) if weights is not None else DEFAULT_WEIGHTS_PATH
         model, self.weights_metadata = load_attribute_net(self.weights_path, schema)
         self.schema = model.schema
-        self.predictor = AttributePredictor(model)
+        self.calibration = load_calibration(self.weights_path, self.weights_fingerprint)
+        self.predictor = AttributePredictor(model, self.calibration.temperatures)
         self.input_size = self.predictor.input_size
         self.threshold = threshold
-        self.calibration = load_calibration(self.weights_path, self.weights_fingerprint)
 
         # Swapping the pair (rule set, bank) under a lock keeps a concurrent
         # classify call from seeing a new rule set with the old exemplars.
@@ -139,10 +139,15 @@ class Classifier:
     def weights_fingerprint(self) -> str:
         return self.weights_metadata["weights_fingerprint"]
 
+    def weights_model(self):
+        """Load the network again, unfused and without calibration, for fitting."""
+        model, _ = load_attribute_net(self.weights_path, self.schema)
+        return model
+
     # --- rules and exemplars -------------------------------------------------
 
     def _new_bank(self) -> ExemplarBank:
-        return ExemplarBank(self.weights_fingerprint, self.embed, self.input_size, self.calibration)
+        return ExemplarBank(self.weights_fingerprint, self.embed, self.input_size, self.calibration.similarity)
 
     def _load_rules(self, rules: str | Path | RuleSet) -> tuple[RuleSet, ExemplarBank]:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules, schema=self.schema)

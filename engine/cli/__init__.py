@@ -25,6 +25,7 @@ _SUBCOMMANDS = [
     "lint",
     "check",
     "exemplars",
+    "calibrate",
     "train",
     "bench",
 ]

@@ -1,4 +1,4 @@
-"""``signrules exemplars``: add, list, build and calibrate pictogram exemplars."""
+"""``signrules exemplars``: add, list and build pictogram exemplars."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from signrules.rules import DEFAULT_RULESET
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "exemplars",
-        help="add, list, build or calibrate pictogram exemplars",
+        help="add, list or build pictogram exemplars",
         description="Manage the exemplar images behind `pictogram ~ NAME` tests. "
         "Exemplars live in <rule set>/exemplars/NAME/.",
     )
@@ -47,14 +47,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--no-progress", action="store_true", help="hide progress bars")
     build.set_defaults(func=run_build)
 
-    calibrate = actions.add_parser(
-        "calibrate", help="fit the similarity-to-probability map on validation images",
-        description="Fit P(pictogram ~ NAME) = sigmoid(slope * similarity + intercept) on the "
-        "validation tracks of a GTSRB training folder and store it beside the weights.")
-    calibrate.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB Final_Training folder")
-    add_model_options(calibrate)
-    calibrate.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    calibrate.set_defaults(func=run_calibrate)
 
 
 def _exemplar_name(rules: Path, name: str) -> str:
@@ -143,20 +135,4 @@ def run_build(args: argparse.Namespace) -> int:
     if skipped:
         print(f"signrules exemplars: warning: no dataset images for {', '.join(skipped)}", file=sys.stderr)
         return ExitCode.PROBLEMS_FOUND
-    return ExitCode.OK
-
-
-def run_calibrate(args: argparse.Namespace) -> int:
-    from signrules.engine.calibration import save_calibration
-    from signrules.engine.exemplar_sets import fit_similarity_calibration, pictogram_classes
-
-    classifier = load_classifier(args)
-    embeddings, class_ids = _embed_dataset(classifier.predictor, args.dataset, "validation", show_progress(not args.no_progress))
-    calibration, details = fit_similarity_calibration(
-        classifier.bank, embeddings, class_ids, pictogram_classes(classifier.ruleset)
-    )
-    path = save_calibration(classifier.weights_path, classifier.weights_fingerprint, calibration,
-                            {**details, "dataset": str(args.dataset), "split": "validation"})
-    print(f"wrote {path}: slope {calibration.slope:.3f}, intercept {calibration.intercept:.3f} "
-          f"({details['pairs']} pairs)")
     return ExitCode.OK
