@@ -1,7 +1,7 @@
 """Speed of classification: decoding, network and rules timed separately.
 
 Batched throughput runs each stage over the whole batch; single-image
-latency times ``Classifier.classify(path)`` from file to answer. Both are
+latency times ``Classifier.classify(path)`` from file to result. Both are
 measured on image files, so decoding is included as a user would see it.
 """
 

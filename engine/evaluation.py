@@ -161,10 +161,10 @@ def calibration_error(scores: np.ndarray, correct: np.ndarray, bins: int = 10) -
     if not len(scores):
         return float("nan")
     edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(scores, edges[1:-1]), 0, bins - 1)
+    bin_of = np.clip(np.digitize(scores, edges[1:-1]), 0, bins - 1)
     error = 0.0
     for b in range(bins):
-        members = which == b
+        members = bin_of == b
         if members.any():
             error += members.mean() * abs(correct[members].mean() - scores[members].mean())
     return float(error)
