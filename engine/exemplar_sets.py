@@ -29,7 +29,7 @@ def pictogram_classes(ruleset: RuleSet, dataset: str = "gtsrb") -> dict[str, lis
     """Map each exemplar name to the dataset classes of the signs that require it.
 
     Only ``pictogram ~ NAME`` tests outside a ``not`` count: a sign that
-    excludes a pictogram says nothing about what that pictogram looks like.
+    excludes a pictogram tells nothing about what that pictogram looks like.
     """
     mapping: dict[str, list[int]] = {}
     for sign in ruleset.signs:
