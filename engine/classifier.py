@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +91,10 @@ class Classification:
                  "definition": e.definition, "rule": f"{e.location.path}:{e.location.line}"}
                 for e in self.evidence
             ],
-            "attributes": {name: asdict(reading) for name, reading in self.attributes.items()},
+            "attributes": {
+                name: {"value": reading.value, "probability": round(reading.probability, 6)}
+                for name, reading in self.attributes.items()
+            },
             "runners_up": [sign_dict(s) for s in self.runners_up],
         }
 

@@ -40,6 +40,7 @@ class Example:
     sign_id: str
     image: str
     path: Path | None  # None when its dataset root is missing
+    root: Path | None = None  # the dataset root tried, for DATASET:PATH images
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def read_examples(ruleset_root: Path, dataset_roots: Mapping[str, Path] | None =
             dataset, separator, relative = image.partition(":")
             if separator and dataset in roots:
                 root = roots[dataset]
-                examples.append(Example(str(sign_id), image, root / relative if root.is_dir() else None))
+                examples.append(Example(str(sign_id), image, root / relative if root.is_dir() else None, root))
             elif separator and len(dataset) > 1:
                 raise RuleSetError(f'{path}: image "{image}" names dataset "{dataset}", which "datasets" lacks')
             else:
@@ -96,8 +97,10 @@ def check_examples(classifier, examples: list[Example]) -> list[ExampleResult]:
                                          message=f'no sign "{example.sign_id}" in the rule set'))
             continue
         if example.path is None:
+            dataset = example.image.partition(":")[0]
             results.append(ExampleResult(example.sign_id, example.image, "skipped",
-                                         message="dataset root not found"))
+                                         message=f"dataset root {example.root} not found; "
+                                         f"pass --dataset {dataset}=PATH"))
             continue
         try:
             result = classifier.classify(example.path)

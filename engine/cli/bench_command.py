@@ -25,8 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="folder of sign images (default: %(default)s)")
     add_model_options(parser)
     parser.add_argument("--batch-size", type=int, default=1024, help="images per batch (default 1024)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed passes per stage; the median counts")
-    parser.add_argument("--latency-images", type=int, default=300, help="single-image calls to time")
+    parser.add_argument("--repeats", type=int, default=5, help="timed passes per stage; the median counts (default 5)")
+    parser.add_argument("--latency-images", type=int, default=300, help="single-image calls to time (default 300)")
     parser.add_argument("--json", action="store_true", help="write the report as JSON")
     parser.set_defaults(func=run)
 
@@ -34,9 +34,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from signrules.engine.benchmark import measure_speed
 
-    paths, missing = find_images([str(args.images)])
-    if missing or not paths:
-        print(f"signrules bench: error: no images found in {args.images}", file=sys.stderr)
+    if not args.images.is_dir():
+        print(f"signrules bench: error: folder not found: {args.images}; pass a folder of sign images "
+              "as IMAGE_DIR", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+    paths, _ = find_images([str(args.images)])
+    if not paths:
+        print(f"signrules bench: error: no images (png, jpg, ppm, ...) in {args.images}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
 
     # Spread the sample over the folder rather than taking one class's files.

@@ -27,7 +27,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dataset", action="append", default=[], metavar="NAME=PATH",
                         help="root folder of a dataset the examples refer to, e.g. gtsrb=/data/GTSRB/Final_Training")
     parser.add_argument("--require-all", action="store_true",
-                        help="fail when an example is skipped because its dataset root is missing")
+                        help="fail when any example is skipped because its dataset root is missing "
+                        "(when all are skipped the check always fails)")
     parser.add_argument("--json", action="store_true", help="write one JSON object per example")
     parser.set_defaults(func=run)
 
@@ -53,10 +54,15 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(result.__dict__))
         elif result.status != "pass":
             got = f" but got {result.predicted} ({result.score:.3f})" if result.predicted else ""
-            print(f"{result.status.upper()}: {result.image}: expected {result.sign_id}{got} {result.message}".rstrip())
+            reason = f"; {result.message}" if result.message else ""
+            print(f"{result.status.upper()}: {result.image}: expected {result.sign_id}{got}{reason}")
     counts = Counter(result.status for result in results)
     summary = ", ".join(f"{counts[s]} {s}" for s in ("pass", "fail", "error", "skipped") if counts[s])
     print(f"{len(results)} examples: {summary or 'none'}", file=sys.stderr if args.json else sys.stdout)
 
+    # A check that tested nothing must not pass silently in CI.
+    if results and counts["skipped"] == len(results):
+        print("signrules check: error: every example was skipped; no dataset root was found", file=sys.stderr)
+        return ExitCode.PROBLEMS_FOUND
     failed = counts["fail"] or counts["error"] or (args.require_all and counts["skipped"])
     return ExitCode.PROBLEMS_FOUND if failed else ExitCode.OK

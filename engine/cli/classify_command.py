@@ -46,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     for message in missing:
         print(f"signrules classify: error: {message}", file=sys.stderr)
     if not paths:
-        print("signrules classify: error: no images found", file=sys.stderr)
+        if not missing:
+            print(f"signrules classify: error: no images (png, jpg, ppm, ...) in {', '.join(args.inputs)}",
+                  file=sys.stderr)
         return ExitCode.USAGE_ERROR
 
     classifier = load_classifier(args)

@@ -9,21 +9,22 @@ from pathlib import Path
 from signrules.engine.exemplar_files import IMAGE_SUFFIXES
 
 
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """Add --rules, --weights and --threshold."""
+def add_model_options(parser: argparse.ArgumentParser, *, threshold: bool = True) -> None:
+    """Add --rules and --weights, and --threshold unless ``threshold`` is False."""
     parser.add_argument("--rules", type=Path, default=None, metavar="DIR",
                         help="rule set folder with a ruleset.yaml (default: the shipped German set)")
     parser.add_argument("--weights", type=Path, default=None, metavar="FILE",
                         help="attribute-network weights (default: the shipped weights)")
-    parser.add_argument("--threshold", type=float, default=None,
-                        help="score from 0 to 1 below which an image is unknown (default: the rule set's)")
+    if threshold:
+        parser.add_argument("--threshold", type=float, default=None,
+                            help="score from 0 to 1 below which an image is unknown (default: the rule set's)")
 
 
 def load_classifier(args: argparse.Namespace):
     """Create the Classifier the options describe; errors propagate as SignrulesError."""
     from signrules.engine.classifier import Classifier
 
-    return Classifier(args.rules, weights=args.weights, threshold=args.threshold)
+    return Classifier(args.rules, weights=args.weights, threshold=getattr(args, "threshold", None))
 
 
 def find_images(paths: list[str]) -> tuple[list[Path], list[str]]:

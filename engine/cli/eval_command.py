@@ -55,19 +55,20 @@ def run(args: argparse.Namespace) -> int:
 def _print_report(report) -> None:
     out = sys.stdout
     print(f"dataset   {report.dataset} ({report.split}, {report.images} images)", file=out)
-    print(f"accuracy  {report.accuracy:.4%} through rules", file=out)
+    print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:
-        print(f"baseline  {report.baseline_accuracy:.4%} plain softmax on the same images", file=out)
-    print(f"unknown   {report.unknown_rate:.4%}", file=out)
-    print(f"calibration error {report.calibration_error:.4f} (expected, 10 bins of the best score)", file=out)
+        print(f"baseline  {report.baseline_accuracy:.2%} plain softmax on the same images", file=out)
+    print(f"unknown   {report.unknown_rate:.2%} of images scored below the threshold", file=out)
+    print(f"calibration error {report.calibration_error:.4f} (expected calibration error of the best "
+          "sign's score, 10 bins)", file=out)
     print(f"speed     {report.images_per_second:.0f} images/s (network and rules, decoded images)", file=out)
 
     print("\nper attribute", file=out)
     for name, value in report.per_attribute.items():
-        print(f"  {name:<10} {value:.4%}", file=out)
+        print(f"  {name:<10} {value:.2%}", file=out)
 
     print("\nper class", file=out)
-    print(f"  {'class':>5}  {'sign':<34} {'images':>6}  {'accuracy':>8}  {'unknown':>7}"
+    print(f"  {'class':>5}  {'sign':<34} {'images':>6}  {'accuracy':>8}  {'unknown':>7} (count)"
           + ("  baseline" if report.baseline_per_class else ""), file=out)
     for entry in report.per_class:
         line = (f"  {entry.class_id:>5}  {entry.sign_id:<34} {entry.images:>6}  {entry.accuracy:>8.2%}"

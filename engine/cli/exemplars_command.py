@@ -26,7 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "<rule set>/exemplars/NAME/. Nothing is copied if any image is bad.")
     add.add_argument("name", metavar="NAME",
                      help="exemplar name, or the id of a sign whose rule names exactly one pictogram")
-    add.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    add.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
+                     help="image files of the pictogram (png, jpg, jpeg, ppm, bmp or webp)")
     add.add_argument("--rules", type=Path, default=DEFAULT_RULESET, metavar="DIR",
                      help="rule set folder (default: the shipped German set)")
     add.set_defaults(func=run_add)
@@ -42,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "classes whose signs use it and store k-means centroids as exemplars/NAME/embeddings.npz. "
         "Run it again after retraining the network: stored embeddings are tied to the weights.")
     build.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB Final_Training folder")
-    add_model_options(build)
+    add_model_options(build, threshold=False)
     build.add_argument("--per-class", type=int, default=8, metavar="K", help="centroids per pictogram (default 8)")
     build.add_argument("--no-progress", action="store_true", help="hide progress bars")
     build.set_defaults(func=run_build)

@@ -183,11 +183,26 @@ def test_check_catches_broken_rule(german_copy, gtsrb_training, capsys):
     assert "expected stop" in out
 
 
-def test_check_missing_dataset_skipped(german_copy, tmp_path, capsys):
+def test_check_all_skipped_fails(german_copy, tmp_path, capsys):
+    # A check that tests nothing must not pass: CI would stay green on a typo.
     code = main(["check", str(german_copy), "--dataset", f"gtsrb={tmp_path / 'absent'}"])
+    captured = capsys.readouterr()
+
+    assert code == ExitCode.PROBLEMS_FOUND
+    assert "pass --dataset gtsrb=PATH" in captured.out
+    assert "every example was skipped" in captured.err
+
+
+def test_check_some_skipped(german_copy, gtsrb_training, tmp_path, capsys):
+    examples = german_copy / "examples.yaml"
+    text = examples.read_text().replace("datasets:\n", f"datasets:\n  other: {tmp_path / 'absent'}\n")
+    text = text.replace("  no_entry:\n", "  no_entry:\n    - other:Images/00017/00000_00000.ppm\n")
+    examples.write_text(text)
+
+    code = main(["check", str(german_copy), "--dataset", f"gtsrb={gtsrb_training}"])
     out = capsys.readouterr().out
-    strict = main(["check", str(german_copy), "--dataset", f"gtsrb={tmp_path / 'absent'}", "--require-all"])
+    strict = main(["check", str(german_copy), "--dataset", f"gtsrb={gtsrb_training}", "--require-all"])
 
     assert code == ExitCode.OK
-    assert "skipped" in out
+    assert "SKIPPED: other:Images/00017/00000_00000.ppm" in out
     assert strict == ExitCode.PROBLEMS_FOUND
