@@ -9,6 +9,7 @@ network runs in channels-last memory layout in chunks of 64 images; on a
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -61,10 +62,12 @@ def fuse_batch_norm(model: nn.Module) -> nn.Module:
 class AttributePredictor:
     """Turns uint8 image batches into Posteriors with an AttributeNet."""
 
-    def __init__(self, model: AttributeNet) -> None:
+    def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None) -> None:
         self.schema = model.schema
         self.input_size = model.config.input_size
         self.model = fuse_batch_norm(model).to(memory_format=torch.channels_last)
+        #: Temperature of each head's softmax; see ``outputs_to_posteriors``.
+        self.temperatures = dict(temperatures or {})
 
     @torch.inference_mode()
     def predict(self, images: np.ndarray) -> Posteriors:
@@ -77,8 +80,8 @@ class AttributePredictor:
         for start in range(0, len(images), CHUNK_SIZE):
             batch = images_to_tensor(images[start : start + CHUNK_SIZE])
             outputs = self.model(batch.contiguous(memory_format=torch.channels_last))
-            parts.append(outputs_to_posteriors(outputs, self.schema))
+            parts.append(outputs_to_posteriors(outputs, self.schema, self.temperatures))
         if not parts:
             empty = np.zeros((0, self.input_size, self.input_size, 3), dtype=np.uint8)
-            return outputs_to_posteriors(self.model(images_to_tensor(empty)), self.schema)
+            return outputs_to_posteriors(self.model(images_to_tensor(empty)), self.schema, self.temperatures)
         return parts[0] if len(parts) == 1 else Posteriors.concatenate(parts)

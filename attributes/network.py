@@ -16,6 +16,7 @@ Heads, all on the shared 256-d feature:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -146,14 +147,22 @@ class PlainClassifier(nn.Module):
         return self.classifier(self.backbone(images))
 
 
-def outputs_to_posteriors(outputs: dict[str, torch.Tensor], schema: Schema) -> Posteriors:
-    """Convert network outputs (logits and embeddings) into Posteriors."""
-    categorical = {
-        name: torch.softmax(outputs[name].float(), dim=1).numpy() for name in schema.categorical
-    }
+def outputs_to_posteriors(
+    outputs: dict[str, torch.Tensor], schema: Schema, temperatures: Mapping[str, float] | None = None
+) -> Posteriors:
+    """Convert network outputs (logits and embeddings) into Posteriors.
+
+    ``temperatures`` divides a head's logits before the softmax (temperature
+    scaling, fitted on validation data); heads without one use 1.
+    """
+    temperatures = temperatures or {}
+
+    def softmax(name: str, dim: int) -> np.ndarray:
+        return torch.softmax(outputs[name].float() / temperatures.get(name, 1.0), dim=dim).numpy()
+
+    categorical = {name: softmax(name, 1) for name in schema.categorical}
     strings = {
-        name: SequencePosterior(attribute, torch.softmax(outputs[name].float(), dim=2).numpy())
-        for name, attribute in schema.strings.items()
+        name: SequencePosterior(attribute, softmax(name, 2)) for name, attribute in schema.strings.items()
     }
     embeddings = {name: outputs[name].float().numpy().astype(np.float32) for name in schema.embeddings}
     return Posteriors(schema=schema, categorical=categorical, strings=strings, embeddings=embeddings)

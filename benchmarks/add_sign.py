@@ -47,14 +47,10 @@ from ruleset_edit import write_subset
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.inference import AttributePredictor, images_to_tensor
 from signrules.attributes.weights import load_attribute_net, load_plain_classifier
-from signrules.engine.calibration import save_calibration
+from signrules.engine.calibration import fit_calibration, save_calibration
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import dataset_sign_ids
-from signrules.engine.exemplar_sets import (
-    build_exemplar_sets,
-    fit_similarity_calibration,
-    pictogram_classes,
-)
+from signrules.engine.exemplar_sets import build_exemplar_sets, pictogram_classes
 from signrules.engine.exemplars import ExemplarBank
 from signrules.engine.loader import load_ruleset
 from signrules.rules import DEFAULT_RULESET
@@ -177,8 +173,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     bank = ExemplarBank(metadata["weights_fingerprint"], embed, predictor.input_size)
     bank.load_folder(bank_dir, old_names)
     old_val = val_index[np.isin(data.class_ids[val_index], scenario.old)]
-    calibration, details = fit_similarity_calibration(bank, embed(data.images[old_val]),
-                                                      data.class_ids[old_val], old_names)
+    calibration, details = fit_calibration(model, bank, old_names, data.images[old_val], data.class_ids[old_val])
     save_calibration(local_weights, metadata["weights_fingerprint"], calibration, details)
 
     def make_set(folder: Path, classes, extra_exemplars: dict[str, list[str]]):
