@@ -30,7 +30,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         nargs="*",
         default=["."],
         metavar="PATH",
-        help="rule set folder, .signs file or folder to search (default: the current folder)",
+        help=(
+            "rule set folder, .signs file or folder to search (default: the current folder). "
+            "The search skips hidden folders, virtual environments, build, dist and site-packages "
+            "unless they are named"
+        ),
     )
     parser.add_argument(
         "--format",
@@ -45,8 +49,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     report = lint_paths(args.paths)
     if not report.rulesets and not report.problems:
+        searched = ", ".join(args.paths)
         print(
-            f"signrules lint: no rule sets (ruleset.yaml) or .signs files under {', '.join(args.paths)}",
+            f"signrules lint: no rule sets (ruleset.yaml) or .signs files under {searched}. "
+            "Hidden folders, virtual environments, build, dist and site-packages are searched "
+            "only when named on the command line",
             file=sys.stderr,
         )
         return ExitCode.USAGE_ERROR

@@ -6,6 +6,8 @@ countries) are never compared with each other.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,23 @@ from signrules.engine.source import (
     read_ruleset_source,
 )
 
-__all__ = ["LintReport", "check_codes", "find_rulesets", "lint_paths", "lint_ruleset", "run_checks"]
+__all__ = [
+    "SKIPPED_FOLDERS",
+    "LintReport",
+    "check_codes",
+    "find_rulesets",
+    "is_skipped_folder",
+    "lint_paths",
+    "lint_ruleset",
+    "run_checks",
+]
+
+log = logging.getLogger(__name__)
+
+#: Names of folders that the search for rule sets passes over, because build
+#: output and installed packages hold copies of the rule sets. Folders whose
+#: name starts with "." and virtual environments are passed over too.
+SKIPPED_FOLDERS = frozenset({"build", "dist", "site-packages", "__pycache__"})
 
 
 @dataclass(frozen=True)
@@ -119,7 +137,9 @@ def find_rulesets(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], 
     """Return the rule set folders to lint, the rule files outside any set, and the file filters.
 
     The filters map a rule set to the files whose problems alone are wanted;
-    a rule set reached through a folder has no filter.
+    a rule set reached through a folder has no filter. The search below a
+    given folder passes over the folders that ``is_skipped_folder`` names,
+    unless the given folder is itself one of them.
     """
     rulesets: dict[Path, None] = {}
     orphans: dict[Path, None] = {}
@@ -136,10 +156,11 @@ def find_rulesets(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], 
             if enclosing is not None:
                 rulesets[enclosing] = None
                 whole.add(enclosing)
-            for manifest in sorted(path.rglob(MANIFEST_NAME)):
+            manifests, rule_files = _search(path, prune=not is_skipped_folder(path.resolve()))
+            for manifest in manifests:
                 rulesets[manifest.parent] = None
                 whole.add(manifest.parent)
-            for rule_file in sorted(path.rglob(f"*{RULE_SUFFIX}")):
+            for rule_file in rule_files:
                 if enclosing_ruleset(rule_file) is None:
                     orphans[rule_file] = None
         elif path.name == MANIFEST_NAME:
@@ -157,6 +178,46 @@ def find_rulesets(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], 
 
     filters = {root: files for root, files in only.items() if root not in whole}
     return list(rulesets), list(orphans), filters
+
+
+def is_skipped_folder(folder: Path) -> bool:
+    """Return whether the search for rule sets passes over ``folder``.
+
+    These are folders named in SKIPPED_FOLDERS or ending in ".egg-info",
+    folders whose name starts with ".", and virtual environments (folders
+    with a ``pyvenv.cfg``).
+    """
+    name = folder.name
+    return (
+        name.startswith(".")
+        or name in SKIPPED_FOLDERS
+        or name.endswith(".egg-info")
+        or (folder / "pyvenv.cfg").is_file()
+    )
+
+
+def _search(folder: Path, *, prune: bool) -> tuple[list[Path], list[Path]]:
+    """Return the manifests and the rule files at or below ``folder``, sorted.
+
+    With ``prune``, skipped folders below ``folder`` are not entered.
+    """
+    manifests: list[Path] = []
+    rule_files: list[Path] = []
+    for current, subfolders, files in os.walk(folder):
+        here = Path(current)
+        if prune:
+            skipped = [name for name in subfolders if is_skipped_folder(here / name)]
+            for name in skipped:
+                log.debug("not searching %s for rule sets: hidden, a virtual environment or build output",
+                          here / name)
+            subfolders[:] = [name for name in subfolders if name not in skipped]
+
+        for name in files:
+            if name == MANIFEST_NAME:
+                manifests.append(here / name)
+            elif name.endswith(RULE_SUFFIX):
+                rule_files.append(here / name)
+    return sorted(manifests), sorted(rule_files)
 
 
 def check_codes() -> tuple[str, ...]:

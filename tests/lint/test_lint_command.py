@@ -120,3 +120,67 @@ def test_run_as_subprocess(ruleset_dir):
 
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout.startswith("::error file=")
+
+
+def _copy_of_ruleset(folder, text=ERROR):
+    folder.mkdir(parents=True)
+    (folder / "ruleset.yaml").write_text("name: Copy\ncountry: DE\n")
+    (folder / "rules.signs").write_text(text)
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        ".venv/lib/python3.11/site-packages/signrules/rules/de",
+        "venv/lib/rules/de",
+        ".tox/py311/rules/de",
+        "build/lib/signrules/rules/de",
+        "dist/signrules/rules/de",
+        "site-packages/rules/de",
+        "__pycache__/rules/de",
+        "signrules.egg-info/rules/de",
+    ],
+)
+def test_run_default_path_skips_copies(ruleset_dir, tmp_path, monkeypatch, capsys, copy):
+    # Installed packages and build output hold copies of the rule sets, which must not be linted twice.
+    ruleset_dir(CLEAN)
+    _copy_of_ruleset(tmp_path / copy)
+    (tmp_path / "venv" / "pyvenv.cfg").parent.mkdir(exist_ok=True)
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["lint"])
+
+    assert code == 0
+    assert capsys.readouterr().out == "no problems in 1 rule set\n"
+
+
+def test_run_skips_orphan_files_in_copies(ruleset_dir, tmp_path, capsys):
+    ruleset_dir(CLEAN)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "stray.signs").write_text(CLEAN)
+
+    assert main(["lint", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "no problems in 1 rule set\n"
+
+
+@pytest.mark.parametrize(("copy", "given"), [("build/rules/de", "build"), (".venv/lib/site-packages/rules/de", ".venv")])
+def test_run_named_skipped_folder_is_searched(tmp_path, monkeypatch, capsys, copy, given):
+    _copy_of_ruleset(tmp_path / copy)
+    (tmp_path / ".venv").mkdir(exist_ok=True)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["lint", given])
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "1 error, 0 warnings in 1 rule set"
+
+
+def test_run_only_skipped_folders_hint(tmp_path, capsys):
+    _copy_of_ruleset(tmp_path / "build" / "de")
+
+    code = main(["lint", str(tmp_path)])
+
+    assert code == 2
+    assert "searched only when named" in capsys.readouterr().err
