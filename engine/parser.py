@@ -37,7 +37,14 @@ from signrules.engine.syntax import (
     ValueKind,
 )
 
-__all__ = ["CHARACTER_HINTS", "MAX_NESTING", "RULE_SYNTAX_ERRORS", "SYNTAX_ERROR", "parse_rules"]
+__all__ = [
+    "CHARACTER_HINTS",
+    "MAX_NESTING",
+    "RULE_SYNTAX_ERRORS",
+    "SYNTAX_ERROR",
+    "MessageTemplate",
+    "parse_rules",
+]
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar") / "rules.lark"
 
@@ -49,10 +56,30 @@ SYNTAX_ERROR = "syntax-error"
 #: within Python's recursion limit.
 MAX_NESTING = 32
 
-#: Typical mistakes and the message each one gets. A label applies to any
-#: error that leaves the parser in the same state as one of its examples, so
-#: the examples are the documentation and the test of each message.
-RULE_SYNTAX_ERRORS: list[tuple[str, list[str]]] = [
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    """A label of RULE_SYNTAX_ERRORS that is the whole message, with no list of expected tokens.
+
+    ``text`` may name the token found as {found} ('"shape"', 'end of file'),
+    the id of the sign being declared as {sign}, and what follows as {next}
+    ("the next sign", "the next definition" or "the end of the file"). With
+    ``at_sign`` the problem is located at the id of the sign being declared
+    instead of at the token, for mistakes that the next declaration reveals.
+    """
+
+    text: str
+    at_sign: bool = False
+
+
+#: Typical mistakes and the message each one gets. A plain label is followed
+#: by the expected tokens and the token found; a MessageTemplate is the whole
+#: message. A label applies to any error that leaves the parser in the same
+#: state as one of its examples, so the examples are the documentation and the
+#: test of each message. Within one parser state, an example with the same
+#: token wins over one with the same kind of token, and otherwise the earlier
+#: entry of the table (see _match_examples for ties).
+RULE_SYNTAX_ERRORS: list[tuple[str | MessageTemplate, list[str]]] = [
     ('missing sign id after "sign"', [
         'sign "Stop" when shape = octagon',
         "sign 206 when shape = octagon",
@@ -61,10 +88,35 @@ RULE_SYNTAX_ERRORS: list[tuple[str, list[str]]] = [
         "sign stop when shape = octagon",
         "sign stop Stop when shape = octagon",
     ]),
-    ('missing "when" before the condition', [
+    # One example per parser state that accepts "when": after the display
+    # name, a catalogue number, a quoted catalogue number, a class number and
+    # a class number with its "if" clause. This entry comes before the next
+    # one, so that any other token in these states gets this message.
+    (MessageTemplate("expected \"when\" and a condition after the sign's name and metadata but found {found}"), [
         'sign stop "Stop" shape = octagon',
         'sign stop "Stop" catalogue 206 shape = octagon',
+        'sign stop "Stop" catalogue "R1" shape = octagon',
         'sign stop "Stop" dataset gtsrb 14 shape = octagon',
+        'sign speed_{N} "Speed {N}" dataset gtsrb 1 if N = 30 digits = N',
+    ]),
+    # A sign without "when" is noticed only at the next declaration, which
+    # never names the sign, so the message points at the sign itself.
+    (MessageTemplate('sign "{sign}" has no condition: expected "when" before {next}', at_sign=True), [
+        'sign stop "Stop"\nsign yield "Yield" when shape = inverted_triangle',
+        'sign stop "Stop"\ndefine red as fill = red',
+        'sign stop "Stop"',
+        'sign stop "Stop" catalogue 206\nsign yield "Yield" when shape = inverted_triangle',
+        'sign stop "Stop" catalogue 206\ndefine red as fill = red',
+        'sign stop "Stop" catalogue 206',
+        'sign stop "Stop" catalogue "R1"\nsign yield "Yield" when shape = inverted_triangle',
+        'sign stop "Stop" catalogue "R1"\ndefine red as fill = red',
+        'sign stop "Stop" catalogue "R1"',
+        'sign stop "Stop" dataset gtsrb 14\nsign yield "Yield" when shape = inverted_triangle',
+        'sign stop "Stop" dataset gtsrb 14\ndefine red as fill = red',
+        'sign stop "Stop" dataset gtsrb 14',
+        'sign speed_{N} "Speed {N}" dataset gtsrb 1 if N = 30\nsign stop "Stop" when shape = octagon',
+        'sign speed_{N} "Speed {N}" dataset gtsrb 1 if N = 30\ndefine red as fill = red',
+        'sign speed_{N} "Speed {N}" dataset gtsrb 1 if N = 30',
     ]),
     ('missing condition after "when"', [
         'sign stop "Stop" when',
@@ -89,6 +141,7 @@ RULE_SYNTAX_ERRORS: list[tuple[str, list[str]]] = [
         'sign x "X" when pictogram ~ blank digits = none',
         'sign x "X" when fill in {red, white} shape = circle',
         'sign x "X" when (shape = circle) fill = red',
+        "define round_red as shape = circle fill = red",
     ]),
     ('"catalogue" and "dataset" lines come before "when"', [
         'sign stop "Stop" when shape = octagon catalogue 206',
@@ -265,6 +318,12 @@ def _syntax_problem(error: UnexpectedInput, text: str, path: str) -> Problem:
     if label is None and error.state is not None:
         label = _match_examples(error)
 
+    if isinstance(label, MessageTemplate):
+        templated = _from_template(label, error, found, line, column)
+        if templated is not None:
+            return _problem(path, *templated)
+        label = None
+
     listed = _join(sorted((words.get(name, name) for name in expected), key=_word_order))
     if not label:
         message = f"unexpected {found.removeprefix('the ')}, expected {listed}"
@@ -275,7 +334,44 @@ def _syntax_problem(error: UnexpectedInput, text: str, path: str) -> Problem:
     return _problem(path, line, column, message)
 
 
-def _match_examples(error: UnexpectedInput) -> str | None:
+# Phrases for a template's {next}, by the token that ends a sign without "when".
+_FOLLOWING = {
+    "SIGN": "the next sign",
+    "DEFINE": "the next definition",
+    "$END": "the end of the file",
+}
+
+
+def _from_template(
+    template: MessageTemplate, error: UnexpectedInput, found: str, line: int, column: int
+) -> tuple[int, int, str] | None:
+    """Return the line, column and message that ``template`` gives, or None if it does not apply."""
+    sign = _sign_being_declared(error)
+    if sign is None and (template.at_sign or "{sign}" in template.text):
+        return None
+
+    token_type = error.token.type if isinstance(error, UnexpectedToken) else "$END"
+    following = _FOLLOWING.get(token_type, found)
+    message = template.text.format(found=found, sign=sign, next=following)
+    if template.at_sign:
+        return sign.line, sign.column, message
+    return line, column, message
+
+
+def _sign_being_declared(error: UnexpectedInput) -> Token | None:
+    """Return the id token of the sign the parser was inside when it failed, or None."""
+    state = getattr(error, "state", None)
+    if state is None:
+        return None
+    # Finished declarations are already reduced to syntax objects, so the last
+    # id token on the stack belongs to the sign still being read.
+    for value in reversed(state.value_stack):
+        if isinstance(value, Token) and value.type == "SIGN_ID":
+            return value
+    return None
+
+
+def _match_examples(error: UnexpectedInput) -> str | MessageTemplate | None:
     """Return the label of the table example that failed like ``error``, or None.
 
     This follows lark's ``UnexpectedInput.match_examples`` with
@@ -284,27 +380,50 @@ def _match_examples(error: UnexpectedInput) -> str | None:
     over the state alone. It is reimplemented because lark 1.3.1 raises
     TypeError while logging a rejected match, and so that each example is
     parsed once per process.
+
+    Unlike lark, it does not require the parser's stack to be as deep as the
+    example's. The depth grows with every declaration before the error and
+    with every open parenthesis, so with that rule a label would only apply
+    to errors in a file's first declaration. Where examples tie on the token,
+    the one whose stack ends in more of the same states wins, which
+    distinguishes "when x y" from "and x y", and then the earlier entry of
+    the table wins.
     """
-    same_state = None
-    same_kind = None
+    best = None
+    best_rank: tuple[int, int] | None = None
     for label, example in _example_errors():
-        if example.state != error.state:
+        if example.state is None or error.state is None:
             continue
-        if isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken):
-            if example.accepts != error.accepts:
-                continue
+        if example.state.position != error.state.position:
+            continue
+        both_tokens = isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken)
+        if both_tokens and example.accepts != error.accepts:
+            continue
+
+        token_match = 0
         if isinstance(error, UnexpectedToken | UnexpectedEOF) and isinstance(example, UnexpectedToken | UnexpectedEOF):
             if example.token == error.token:
-                return label
-            if same_kind is None and example.token.type == error.token.type:
-                same_kind = label
-        if same_state is None:
-            same_state = label
-    return same_kind or same_state
+                token_match = 2
+            elif example.token.type == error.token.type:
+                token_match = 1
+        rank = (token_match, _shared_top(example.state.state_stack, error.state.state_stack))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = label, rank
+    return best
+
+
+def _shared_top(first: list[int], second: list[int]) -> int:
+    """Return how many states at the top of two parser stacks are the same."""
+    shared = 0
+    for a, b in zip(reversed(first), reversed(second)):
+        if a != b:
+            break
+        shared += 1
+    return shared
 
 
 @cache
-def _example_errors() -> list[tuple[str, UnexpectedInput]]:
+def _example_errors() -> list[tuple[str | MessageTemplate, UnexpectedInput]]:
     errors = []
     for label, examples in RULE_SYNTAX_ERRORS:
         for example in examples:

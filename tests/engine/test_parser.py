@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from signrules.engine.parser import CHARACTER_HINTS, MAX_NESTING, RULE_SYNTAX_ERRORS, parse_rules
+from signrules.engine.parser import (
+    CHARACTER_HINTS,
+    MAX_NESTING,
+    RULE_SYNTAX_ERRORS,
+    MessageTemplate,
+    parse_rules,
+)
 from signrules.engine.syntax import (
     And,
     Comparison,
@@ -154,8 +162,54 @@ def test_friendly_syntax_errors(label, example):
     assert len(source.problems) == 1
     problem = source.problems[0]
     assert problem.code == "syntax-error"
-    assert problem.message.startswith(label)
-    assert " expected " in problem.message
+    if isinstance(label, MessageTemplate):
+        # A field of the template may hold any text of the example.
+        pieces = re.split(r"\{(?:found|sign|next)\}", label.text)
+        assert re.fullmatch(".+".join(re.escape(piece) for piece in pieces), problem.message)
+    else:
+        assert problem.message.startswith(label)
+    assert "expected " in problem.message
+
+
+@pytest.mark.parametrize("earlier", ['sign first "First" when fill = red\n', "define first as fill = red\n"])
+@pytest.mark.parametrize(
+    "example",
+    [
+        example
+        for _, examples in RULE_SYNTAX_ERRORS
+        for example in examples
+        if example.startswith(("sign ", "define"))
+    ],
+)
+def test_friendly_errors_after_other_declarations(earlier, example):
+    # The parser's stack is deeper after other declarations, and the label must not depend on its depth.
+    (alone,) = parse_rules(example).problems
+    (later,) = parse_rules(earlier + example).problems
+
+    assert later.message == alone.message
+    assert (later.line, later.column) == (alone.line + 1, alone.column)
+
+
+def test_friendly_error_inside_parentheses():
+    (problem,) = parse_rules('sign a "A" when (fill = red and (shape == octagon))').problems
+
+    assert problem.message.startswith('use a single "=" to compare, ')
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        example
+        for label, examples in RULE_SYNTAX_ERRORS
+        if isinstance(label, MessageTemplate) and label.at_sign
+        for example in examples
+    ],
+)
+def test_friendly_errors_at_sign_located(example):
+    (problem,) = parse_rules(example).problems
+
+    # Every such example declares the sign without "when" first, with its id at column 6.
+    assert (problem.line, problem.column) == (1, 6)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +218,17 @@ def test_friendly_syntax_errors(label, example):
         (
             'sign stop "Stop" shape = octagon',
             18,
-            'missing "when" before the condition, expected "catalogue", "dataset" or "when" but found "shape"',
+            'expected "when" and a condition after the sign\'s name and metadata but found "shape"',
+        ),
+        (
+            'sign stop "Stop" dataset gtsrb 14 shape = octagon',
+            35,
+            'expected "when" and a condition after the sign\'s name and metadata but found "shape"',
+        ),
+        (
+            'sign stop "Stop" (shape = octagon)',
+            18,
+            'expected "when" and a condition after the sign\'s name and metadata but found "("',
         ),
         (
             'sign stop "Stop" when shape = octagon fill = red',
@@ -209,6 +273,29 @@ def test_character_hints(character, hint):
 
     assert problem.message.startswith(hint)
     assert problem.column == text.rindex(character) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('sign a "A"\n catalogue 1\n\nsign b "B" when shape = circle', 'sign "a" has no condition: expected "when" before the next sign'),
+        ('sign a "A"\n  dataset gtsrb 3, 4\ndefine red as fill = red', 'sign "a" has no condition: expected "when" before the next definition'),
+        ('sign a_{N} "A {N}"\n  dataset gtsrb 3 if N = 30\n', 'sign "a_{N}" has no condition: expected "when" before the end of the file'),
+    ],
+)
+def test_sign_without_when_located_at_sign(text, message):
+    # The parser notices the missing "when" only at what follows, which does not name the sign.
+    (problem,) = parse_rules(text).problems
+
+    assert (problem.line, problem.column) == (1, 6)
+    assert problem.message == message
+
+
+def test_sign_without_when_after_other_signs():
+    (problem,) = parse_rules('sign a "A" when shape = circle\nsign b "B"\nsign c "C" when fill = red').problems
+
+    assert (problem.line, problem.column) == (2, 6)
+    assert problem.message == 'sign "b" has no condition: expected "when" before the next sign'
 
 
 def test_syntax_error_on_later_line():
