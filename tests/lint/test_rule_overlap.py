@@ -57,3 +57,22 @@ def test_other_strings_overlap(lint):
     )
 
     assert problems[0][3].endswith("both match fill = red, shape = circle, text = none")
+
+
+def test_same_id_left_to_duplicate_sign(lint):
+    # duplicate-sign already reports the pair, so a second finding on it would be noise.
+    problems = lint('sign a "A" when shape = circle and fill = red\nsign a "B" when fill = red and text = "STOP"')
+
+    assert [code for code, *_ in problems] == ["duplicate-sign"]
+
+
+def test_same_id_still_overlaps_other_sign(lint):
+    text = (
+        'sign a "A" when shape = circle and fill = red\n'
+        'sign a "B" when fill = red and text = "STOP"\n'
+        'sign b "C" when fill = red and digits = "30"\n'
+    )
+
+    pairs = [message.split('"')[1::2][:2] for *_, message in lint(text, "rule-overlap")]
+
+    assert pairs == [["b", "a"], ["b", "a"]]

@@ -45,3 +45,32 @@ def test_coverage_cases(lint, text, covered):
 
 def test_disjoint_signs_reachable(lint):
     assert lint('sign a "A" when shape = circle\nsign b "B" when shape = triangle', "unreachable-rule") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'sign give_way "Give way" when shape = inverted_triangle\nsign give_way "Give way" when shape = inverted_triangle',
+        'sign round "Round" when shape = circle\nsign round "Red round" when shape = circle and fill = red',
+        # A family member declared again as a sign of its own.
+        'sign speed_{N} "Speed {N}" when digits = N\nsign speed_40 "Forty" when digits = "40" and fill = white',
+    ],
+)
+def test_same_id_left_to_duplicate_sign(lint, text):
+    # duplicate-sign already reports the pair, so a second finding on it would be noise.
+    codes = [code for code, *_ in lint(text)]
+
+    assert codes == ["duplicate-sign"]
+
+
+def test_same_id_still_covered_by_other_sign(lint):
+    text = (
+        'sign round "Round" when shape = circle\n'
+        'sign no_entry "No entry" when shape = circle and fill = red\n'
+        'sign no_entry "No entry" when fill = red and shape = circle\n'
+    )
+
+    messages = [(line, message) for _, line, _, message in lint(text, "unreachable-rule")]
+
+    assert [line for line, _ in messages] == [2, 3]
+    assert all('covered by "round"' in message for _, message in messages)

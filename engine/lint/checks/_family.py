@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import combinations
+
 from signrules.attributes.schema import Schema
 from signrules.engine.syntax import (
     Comparison,
@@ -44,3 +47,28 @@ def member_values(sign: SignDeclaration, schema: Schema) -> list[int] | None:
 
 def member_id(sign: SignDeclaration, value: int) -> str:
     return sign.id.replace(f"{{{sign.parameter}}}", str(value))
+
+
+def produced_ids(sign: SignDeclaration, schema: Schema) -> list[str]:
+    """Return the sign's id and, for a family, the id of every member it allows."""
+    if sign.parameter is None:
+        return [sign.id]
+    values = member_values(sign, schema) or []
+    return [sign.id, *(member_id(sign, v) for v in values)]
+
+
+def shared_id_pairs(signs: Sequence[SignDeclaration], schema: Schema) -> set[tuple[int, int]]:
+    """Return the index pairs (i < j) of signs that produce a common id.
+
+    duplicate-sign reports these as errors, so checks that compare two signs
+    skip such pairs rather than report the same mistake again.
+    """
+    owners: dict[str, list[int]] = {}
+    for index, sign in enumerate(signs):
+        for ident in set(produced_ids(sign, schema)):
+            owners.setdefault(ident, []).append(index)
+
+    pairs: set[tuple[int, int]] = set()
+    for indices in owners.values():
+        pairs.update(combinations(indices, 2))
+    return pairs

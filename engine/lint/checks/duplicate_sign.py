@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signrules.engine.lint.checks._family import member_id, member_values
+from signrules.engine.lint.checks._family import produced_ids
 from signrules.engine.lint.checks._words import where
 from signrules.engine.lint.context import LintContext
 from signrules.engine.problems import Severity
@@ -42,13 +42,7 @@ def check(context: LintContext) -> Iterator[tuple[Location, str]]:
             yield sign.location, f'sign id "{UNKNOWN}" is reserved for images that match no sign'
             continue
 
-        if sign.parameter is None:
-            ids = [sign.id]
-        else:
-            values = member_values(sign, context.schema) or []
-            ids = [sign.id, *(member_id(sign, v) for v in values)]
-
-        for ident in ids:
+        for ident in produced_ids(sign, context.schema):
             first = taken.get(ident)
             if first is None:
                 taken[ident] = sign

@@ -5,7 +5,8 @@ conditions and shows one as a witness. The pictogram counts as one value
 here (an image shows one pictogram), so signs that name different exemplars
 do not overlap. An overlap is a warning: the evaluator still picks the
 higher score, but a stricter rule makes the result clearer. Pairs where one
-sign can never win are reported by unreachable-rule instead.
+sign can never win are reported by unreachable-rule instead, and pairs that
+share an id by duplicate-sign.
 
 Passing::
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signrules.engine.lint.checks._family import shared_id_pairs
 from signrules.engine.lint.checks._words import where
 from signrules.engine.lint.context import LintContext
 from signrules.engine.problems import Severity
@@ -33,8 +35,11 @@ STAGE = "compiled"
 
 def check(context: LintContext) -> Iterator[tuple[Location, str]]:
     subsumed = context.analysis.subsumptions()
+    same_id = shared_id_pairs(context.signs, context.schema)
     for overlap in context.analysis.overlaps():
         if subsumed[overlap.first, overlap.second] or subsumed[overlap.second, overlap.first]:
+            continue
+        if (overlap.first, overlap.second) in same_id:
             continue
         first = context.compiled[overlap.first].declaration
         second = context.compiled[overlap.second].declaration

@@ -5,6 +5,8 @@ score is never above B's, so A wins at most a tie. Ties go to the sign
 declared first, so of two signs with the same condition the later one never
 wins. For a family B, A counts as covered only when it fixes B's parameter
 attribute to allowed values of B, because B scores its best single member.
+Two signs that share an id are not compared, because duplicate-sign
+already reports them.
 
 Passing::
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from signrules.engine.lint.checks._family import shared_id_pairs
 from signrules.engine.lint.checks._words import where
 from signrules.engine.lint.context import LintContext
 from signrules.engine.problems import Severity
@@ -34,10 +37,12 @@ STAGE = "compiled"
 
 def check(context: LintContext) -> Iterator[tuple[Location, str]]:
     subsumed = context.analysis.subsumptions()
+    same_id = shared_id_pairs(context.signs, context.schema)
     for index, rule in enumerate(context.compiled):
         covering = np.nonzero(subsumed[index])[0]
         # Of two equivalent signs only the later one is unreachable.
         covering = [b for b in covering if not (subsumed[b, index] and b > index)]
+        covering = [b for b in covering if (min(index, b), max(index, b)) not in same_id]
         if not covering:
             continue
 
