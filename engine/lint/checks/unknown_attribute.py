@@ -1,7 +1,9 @@
 """unknown-attribute: a condition names an attribute that the schema does not list.
 
 Attribute names come from the attribute schema (``signrules.attributes``,
-schema.yaml); the message suggests the closest known name.
+schema.yaml). The message suggests the attribute that an everyday word for
+it names (``colour`` suggests ``fill`` or ``border``), else the closest
+spelling of a known name, else lists every name.
 
 Passing::
 
@@ -26,10 +28,42 @@ SEVERITY = Severity.ERROR
 STAGE = "source"
 
 
+#: Words that people who know traffic signs use for an attribute, and the
+#: attributes each may mean. Only names that the schema lists are suggested.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "colour": ("fill", "border"),
+    "color": ("fill", "border"),
+    "rim": ("border",),
+    "edge": ("border",),
+    "outline": ("border",),
+    "background": ("fill",),
+    "number": ("digits",),
+    "numbers": ("digits",),
+    "speed": ("digits",),
+    "word": ("text",),
+    "words": ("text",),
+    "letters": ("text",),
+    "symbol": ("pictogram",),
+    "icon": ("pictogram",),
+    "picture": ("pictogram",),
+    "form": ("shape",),
+}
+
+
 def check(context: LintContext) -> Iterator[tuple[Location, str]]:
     names = context.schema.names
     for owned in context.conditions():
         for atom, _ in iter_atoms(owned.condition):
             if isinstance(atom, Comparison | Similarity) and atom.attribute not in names:
-                hint = did_you_mean(atom.attribute, names) or f"; expected one of {', '.join(names)}"
+                hint = _hint(atom.attribute, names)
                 yield atom.location, f'unknown attribute "{atom.attribute}"{hint}'
+
+
+def _hint(word: str, names: tuple[str, ...]) -> str:
+    # A synonym goes first because spelling similarity misleads on these
+    # words: "speed" is closest to "shape" and "word" to "border".
+    meant = [name for name in SYNONYMS.get(word.lower(), ()) if name in names]
+    if meant:
+        quoted = " or ".join(f'"{name}"' for name in meant)
+        return f"; did you mean {quoted}?"
+    return did_you_mean(word, names) or f"; expected one of {', '.join(names)}"
