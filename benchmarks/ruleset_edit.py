@@ -15,6 +15,20 @@ from pathlib import Path
 
 _DECLARATION = re.compile(r"^(sign|define)\s+([A-Za-z_][A-Za-z0-9_{}]*)", re.MULTILINE)
 _WHERE = re.compile(r"^\s*where\s+\w+\s+.*$", re.MULTILINE)
+# A family's dataset clause, up to its "when": "dataset gtsrb 0 if N = 20, ...".
+_DATASET = re.compile(r"^(\s*)dataset\s+(\w+)\s+(.*?)(?=^\s*when\b)", re.MULTILINE | re.DOTALL)
+_ENTRY = re.compile(r"(\d+)\s+if\s+\w+\s*=\s*(\d+)")
+
+
+def _restrict_dataset(block: str, allowed: set[int]) -> str:
+    """Drop the dataset entries of family values that are no longer allowed."""
+    match = _DATASET.search(block)
+    if not match:
+        return block
+    indent, dataset, entries = match.group(1), match.group(2), match.group(3)
+    kept = [f"{c} if N = {v}" for c, v in _ENTRY.findall(entries) if int(v) in allowed]
+    clause = f"{indent}dataset {dataset} {', '.join(kept)}\n" if kept else ""
+    return block[: match.start()] + clause + block[match.end():]
 
 
 def split_declarations(text: str) -> tuple[str, list[tuple[str, str, str]]]:
@@ -54,7 +68,9 @@ def write_subset(source: Path, target: Path, keep: Iterable[str],
                 parts.append(block)
             elif name in keep:
                 if name in family_values:
-                    values = ", ".join(str(v) for v in sorted(family_values[name]))
+                    allowed = sorted(family_values[name])
+                    values = ", ".join(str(v) for v in allowed)
                     block = _WHERE.sub(f"    where N in {{{values}}}", block)
+                    block = _restrict_dataset(block, set(allowed))
                 parts.append(block)
         (target / path.relative_to(source)).write_text("".join(parts), encoding="utf-8")
