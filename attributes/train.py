@@ -162,28 +162,40 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int,
     return images, encode_labels(swapped_records, schema)
 
 
-def keep_few_shots(train_index: np.ndarray, class_ids: np.ndarray, track_ids: np.ndarray,
-                   classes: list[int], shots: int, rng: np.random.Generator) -> np.ndarray:
-    """Keep ``shots`` training images of each class in ``classes``, from different tracks.
+def pick_shots(train_index: np.ndarray, class_ids: np.ndarray, track_ids: np.ndarray,
+               classes: list[int], shots: int, rng: np.random.Generator) -> dict[int, np.ndarray]:
+    """Choose ``shots`` training images of each class in ``classes``, from different tracks first.
 
-    The kept images are repeated up to the median size of the other classes,
-    as one would oversample a rare class when retraining; without that a
-    single image among thousands is never learned.
+    Classes are drawn in the given order from one generator, so that a
+    benchmark that calls this with the same arguments picks the same images.
     """
     if shots < 1:
         raise ValueError(f"--shots must be at least 1, got {shots}")
-    is_few = np.isin(class_ids[train_index], classes)
-    others = train_index[~is_few]
-    typical = int(np.median(np.bincount(class_ids[others])[np.unique(class_ids[others])]))
-    kept = [others]
+    chosen = {}
     for class_id in classes:
         members = train_index[class_ids[train_index] == class_id]
         # One image per track first, so that five shots are five physical signs.
         order = rng.permutation(members)
         _, first = np.unique(track_ids[order], return_index=True)
-        chosen = np.concatenate([order[np.sort(first)], np.setdiff1d(order, order[first])])[:shots]
-        kept.append(np.resize(chosen, max(shots, typical)))
-        log.info("class %d: %d shot(s) %s, repeated to %d", class_id, shots, chosen.tolist(), max(shots, typical))
+        chosen[class_id] = np.concatenate([order[np.sort(first)], np.setdiff1d(order, order[first])])[:shots]
+    return chosen
+
+
+def keep_few_shots(train_index: np.ndarray, class_ids: np.ndarray, track_ids: np.ndarray,
+                   classes: list[int], shots: int, rng: np.random.Generator) -> np.ndarray:
+    """Keep ``shots`` training images of each class in ``classes`` (see ``pick_shots``).
+
+    The kept images are repeated up to the median size of the other classes,
+    as one would oversample a rare class when retraining. Without that, a
+    single image among thousands is never learned.
+    """
+    chosen = pick_shots(train_index, class_ids, track_ids, classes, shots, rng)
+    others = train_index[~np.isin(class_ids[train_index], classes)]
+    typical = int(np.median(np.bincount(class_ids[others])[np.unique(class_ids[others])]))
+    kept = [others]
+    for class_id, images in chosen.items():
+        kept.append(np.resize(images, max(shots, typical)))
+        log.info("class %d: %d shot(s) %s, repeated to %d", class_id, shots, images.tolist(), max(shots, typical))
     return np.concatenate(kept)
 
 

@@ -120,13 +120,11 @@ def train(work: Path, name: str, arguments: list[str]) -> tuple[Path, float]:
     return weights, seconds
 
 
-def choose_shots(data, train_index: np.ndarray, class_id: int, shots: int, seed: int) -> np.ndarray:
-    """Pick ``shots`` training images of a class, one per track first (as training does)."""
-    from signrules.attributes.train import keep_few_shots
+def choose_shots(data, train_index: np.ndarray, classes, shots: int, seed: int) -> dict[int, np.ndarray]:
+    """Pick the same ``shots`` training images per class as ``signrules train --few-shot-classes`` does."""
+    from signrules.attributes.train import pick_shots
 
-    members = train_index[data.class_ids[train_index] == class_id]
-    kept = keep_few_shots(members, data.class_ids, data.track_ids, [class_id], shots, np.random.default_rng(seed))
-    return np.unique(kept)
+    return pick_shots(train_index, data.class_ids, data.track_ids, list(classes), shots, np.random.default_rng(seed))
 
 
 # --- the four approaches -----------------------------------------------------------
@@ -203,9 +201,8 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     after_dir = make_set(model_dir / "after", range(43), {})
     (after_dir / "exemplars").mkdir(exist_ok=True)
     shot_paths = {}
-    for c in scenario.few_shot:
+    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, seed).items():
         names = [n for n, cs in classes_by_name.items() if c in cs]
-        chosen = choose_shots(data, train_index, c, shots, seed)
         shot_paths[c] = [data.paths[i] for i in chosen]
         for name in names:
             (after_dir / "exemplars" / name).mkdir(parents=True, exist_ok=True)
@@ -261,7 +258,7 @@ def linear_probe_approach(scenario, shots, before_weights, data, train_index, va
 
     started = time.perf_counter()
     old_train = train_index[np.isin(data.class_ids[train_index], scenario.old)]
-    few = np.concatenate([choose_shots(data, train_index, c, shots, seed) for c in scenario.few_shot])
+    few = np.concatenate(list(choose_shots(data, train_index, scenario.few_shot, shots, seed).values()))
     chosen = np.concatenate([old_train, few])
     probe = LogisticRegression(max_iter=300, class_weight="balanced", random_state=seed)
     probe.fit(plain_features(model, data.images[chosen]), data.class_ids[chosen])
@@ -301,8 +298,7 @@ def prototype_approach(scenario, shots, weights, data, train_index, val_index, s
 
     before_scores = nearest(prototypes, owners)
     started = time.perf_counter()
-    for c in scenario.few_shot:
-        chosen = choose_shots(data, train_index, c, shots, seed)
+    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, seed).items():
         prototypes.append(embed(data.images[chosen]))
         owners += [c] * len(chosen)
     after_scores = nearest(prototypes, owners)
