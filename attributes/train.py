@@ -30,7 +30,7 @@ from signrules.attributes.losses import AttributeLoss
 from signrules.attributes.network import AttributeNet, NetConfig, PlainClassifier
 from signrules.attributes.schema import Schema, default_schema
 from signrules.attributes.synth import render_dataset
-from signrules.attributes.synth.digit_swap import swap_digits_batch
+from signrules.attributes.synth.digit_swap import cached_swap_digits_batch
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import save_attribute_net
 from tqdm import tqdm
@@ -152,7 +152,7 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int,
 
     log.info("swapping digits in %d crops from %d speed-limit images", count, len(usable))
     usable = np.array(usable)
-    images, numbers, sources = swap_digits_batch(data.images[usable], count, seed)
+    images, numbers, sources = cached_swap_digits_batch(data.images[usable], count, seed)
     swapped_records = []
     for number, source in zip(numbers, sources):
         record = dict(attribute_records(data.class_ids[usable[source : source + 1]])[0])

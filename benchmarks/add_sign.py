@@ -186,16 +186,23 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     images = data.images[val_index]
     sources = [str(i) for i in range(len(images))]
 
+    mapping = {sign: c for c, sign in sign_of_class.items()}
+
     def predict(classifier) -> tuple[np.ndarray, np.ndarray]:
         results, _ = classifier.classify_prepared(images, sources=sources, top_k=0)
-        mapping = {sign: c for c, sign in sign_of_class.items()}
         predicted = np.array([mapping.get(r.sign_id, -1) for r in results])
         unknown = np.array([r.is_unknown for r in results])
         return predicted, unknown
 
     before_dir = make_set(model_dir / "before", scenario.old, {})
     classifier = Classifier(before_dir, weights=local_weights)
-    before, before_unknown = predict(classifier)
+    before_results, _ = classifier.classify_prepared(images, sources=sources, top_k=0)
+    before = np.array([mapping.get(r.sign_id, -1) for r in before_results])
+    before_unknown = np.array([r.is_unknown for r in before_results])
+    # The best sign and its score whatever the threshold, to show the open-set
+    # trade-off at other thresholds than the rule set's.
+    before_best = np.array([mapping.get(r.best.sign_id, -1) if r.best else -1 for r in before_results])
+    before_score = np.array([r.best.score if r.best else 0.0 for r in before_results])
 
     # Adding the signs: the complete rules, and the exemplar images copied in.
     after_dir = make_set(model_dir / "after", range(43), {})
@@ -223,6 +230,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
 
     return {"before": before, "after": after, "new_only": new_only, "old_only": before,
             "add_seconds": add_seconds, "before_unknown": before_unknown, "after_unknown": after_unknown,
+            "before_best": before_best, "before_score": before_score,
             "shots": {c: [str(p) for p in ps] for c, ps in shot_paths.items()}}
 
 
@@ -333,6 +341,13 @@ def metrics(result: dict, truth: np.ndarray, scenario: Scenario) -> dict:
         # Open set: before the new rules exist, their images should be rejected.
         figures["rejected_unknown_new"] = float(result["before_unknown"][is_new].mean())
         figures["rejected_known_old"] = float(result["before_unknown"][~is_new].mean())
+        best, score = result["before_best"], result["before_score"]
+        figures["by_threshold"] = {
+            str(t): {"rejected_unknown_new": float((score[is_new] < t).mean()),
+                     "rejected_known_old": float((score[~is_new] < t).mean()),
+                     "old_accuracy": float(((best == truth) & (score >= t))[~is_new].mean())}
+            for t in (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
+        }
     return figures
 
 

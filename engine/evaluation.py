@@ -23,11 +23,15 @@ from signrules.engine.results import UNKNOWN
 from signrules.engine.ruleset import RuleSet
 from tqdm import tqdm
 
-__all__ = ["ClassResult", "EvaluationReport", "dataset_sign_ids", "evaluate_classifier", "select_split"]
+__all__ = ["ClassResult", "EvaluationReport", "dataset_sign_ids", "evaluate_classifier", "select_split", "threshold_sweep"]
 
 log = logging.getLogger(__name__)
 
 DATASET = "gtsrb"
+
+#: Thresholds at which a report also gives accuracy and unknown rate, so that
+#: a rule set's threshold can be chosen from one run.
+SWEEP_THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass
@@ -59,10 +63,14 @@ class EvaluationReport:
     confusions: list[tuple[str, str, int]]
     images_per_second: float
     seconds: float
+    #: The score below which an image counted as unknown.
+    threshold: float = float("nan")
     #: Expected calibration error of the winning score against correctness (10 equal-width bins).
     calibration_error: float = float("nan")
     baseline_accuracy: float | None = None
     baseline_per_class: dict[int, float] = field(default_factory=dict)
+    #: Accuracy and unknown rate had the threshold been each of SWEEP_THRESHOLDS.
+    threshold_sweep: list[dict[str, float]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -120,6 +128,7 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         best_ids.extend(result.best.sign_id if result.best else UNKNOWN for result in results)
         parts.append(posteriors)
     seconds = time.perf_counter() - started
+    threshold = results[0].threshold if predicted else float("nan")
 
     truth = [expected.get(int(c), f"<class {int(c)}>") for c in data.class_ids]
     correct = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
@@ -143,13 +152,24 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         confusions=[(t, p, n) for (t, p), n in confusions.most_common(10)],
         images_per_second=len(predicted) / seconds if seconds else float("nan"),
         seconds=seconds,
+        threshold=threshold,
         calibration_error=calibration_error(
             np.array(scores), np.array([b == t for b, t in zip(best_ids, truth, strict=True)])
         ),
+        threshold_sweep=threshold_sweep(np.array(scores), np.array(best_ids), np.array(truth)),
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)
     return report
+
+
+def threshold_sweep(scores: np.ndarray, best_ids: np.ndarray, truth: np.ndarray) -> list[dict[str, float]]:
+    """Accuracy and unknown rate at each of SWEEP_THRESHOLDS, from the best sign per image."""
+    if not len(scores):
+        return []
+    right = best_ids == truth
+    return [{"threshold": t, "accuracy": float((right & (scores >= t)).mean()),
+             "unknown_rate": float((scores < t).mean())} for t in SWEEP_THRESHOLDS]
 
 
 def calibration_error(scores: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:

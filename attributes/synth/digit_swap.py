@@ -16,14 +16,19 @@ digits like the old ones. Crops where no legend is found are skipped.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import numpy as np
 from PIL import Image, ImageFilter
 
+from signrules.attributes.synth.dataset import cache_dir
 from signrules.attributes.synth.lettering import letter_mask
 
-__all__ = ["swap_digits", "swap_digits_batch"]
+__all__ = ["cached_swap_digits_batch", "swap_digits", "swap_digits_batch"]
+
+# Bump when swap_digits changes what it draws, so that old caches are unused.
+SWAP_VERSION = 1
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +143,27 @@ def swap_digits_batch(images: np.ndarray, count: int, seed: int) -> tuple[np.nda
         log.warning("made %d of %d digit swaps; no legend found in the other crops", len(out_images), count)
     shape = (0, *images.shape[1:])
     return (np.stack(out_images) if out_images else np.zeros(shape, np.uint8)), numbers, np.array(sources, dtype=np.int64)
+
+
+def cached_swap_digits_batch(images: np.ndarray, count: int, seed: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """``swap_digits_batch``, stored in the cache folder.
+
+    Swapping takes minutes for tens of thousands of crops, and a resumed
+    training run needs the same swaps again. The key covers the source
+    pixels, so a different class selection never reads another's swaps.
+    """
+    digest = hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:20]
+    path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}-{digest}.npz"
+    if path.exists():
+        with np.load(path) as stored:
+            log.info("loaded %d digit swaps from %s", len(stored["images"]), path)
+            return stored["images"], [str(n) for n in stored["numbers"]], stored["sources"]
+
+    swapped, numbers, sources = swap_digits_batch(images, count, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write under a temporary name first: a killed run must not leave a
+    # truncated cache that a later run would trust.
+    partial = path.with_name(path.name + ".partial.npz")
+    np.savez(partial, images=swapped, numbers=np.array(numbers, dtype=str), sources=sources)
+    partial.replace(path)
+    return swapped, numbers, sources

@@ -58,7 +58,7 @@ def _print_report(report) -> None:
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:
         print(f"baseline  {report.baseline_accuracy:.2%} plain softmax on the same images", file=out)
-    print(f"unknown   {report.unknown_rate:.2%} of images scored below the threshold", file=out)
+    print(f"unknown   {report.unknown_rate:.2%} of images scored below the threshold {report.threshold:g}", file=out)
     print(f"calibration error {report.calibration_error:.4f} (expected calibration error of the best "
           "sign's score, 10 bins)", file=out)
     print(f"speed     {report.images_per_second:.0f} images/s (network and rules, decoded images)", file=out)
@@ -76,6 +76,11 @@ def _print_report(report) -> None:
         if report.baseline_per_class:
             line += f"  {report.baseline_per_class.get(entry.class_id, float('nan')):>8.2%}"
         print(line, file=out)
+
+    if report.threshold_sweep:
+        print("\nother thresholds (accuracy, unknown)", file=out)
+        for row in report.threshold_sweep:
+            print(f"  {row['threshold']:>5.2f}  {row['accuracy']:>7.2%}  {row['unknown_rate']:>7.2%}", file=out)
 
     if report.confusions:
         print("\nmost confused (true -> predicted)", file=out)

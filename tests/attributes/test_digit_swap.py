@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from signrules.attributes.decode import decode_image
-from signrules.attributes.synth.digit_swap import swap_digits, swap_digits_batch
+from signrules.attributes.synth.digit_swap import cached_swap_digits_batch, swap_digits, swap_digits_batch
 
 SPEED_30, NO_VEHICLES = 1, 15
 
@@ -60,3 +60,29 @@ def test_batch_deterministic(crop):
     assert all(1 <= len(number) <= 3 and number.isdigit() for number in first[1])
     assert all(number == "0" or not number.startswith("0") for number in first[1])
     assert len(first[2]) == 12
+
+
+def test_cached_batch_matches_uncached(crop, tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNRULES_CACHE", str(tmp_path))
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
+
+    fresh = swap_digits_batch(images, 8, seed=5)
+    written = cached_swap_digits_batch(images, 8, seed=5)
+    stored = list((tmp_path / "synth").glob("swaps-*.npz"))
+    read = cached_swap_digits_batch(images, 8, seed=5)
+
+    assert len(stored) == 1
+    for result in (written, read):
+        assert np.array_equal(result[0], fresh[0])
+        assert result[1] == fresh[1]
+        assert np.array_equal(result[2], fresh[2])
+
+
+def test_cache_keyed_on_source_pixels(crop, tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNRULES_CACHE", str(tmp_path))
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
+
+    cached_swap_digits_batch(images, 4, seed=5)
+    cached_swap_digits_batch(images[::-1].copy(), 4, seed=5)
+
+    assert len(list((tmp_path / "synth").glob("swaps-*.npz"))) == 2

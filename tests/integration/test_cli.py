@@ -88,6 +88,13 @@ def test_eval_test_layout(test_layout, capsys):
     assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
     assert report["images_per_second"] > 0
 
+    # The sweep row at the rule set's own threshold repeats the headline figures.
+    sweep = {row["threshold"]: row for row in report["threshold_sweep"]}
+    assert sweep[report["threshold"]]["accuracy"] == pytest.approx(report["accuracy"])
+    assert sweep[report["threshold"]]["unknown_rate"] == pytest.approx(report["unknown_rate"])
+    unknown_rates = [row["unknown_rate"] for row in report["threshold_sweep"]]
+    assert unknown_rates == sorted(unknown_rates)
+
 
 def test_eval_text_report(test_layout, capsys):
     code = main(["eval", str(test_layout), "--no-progress"])
