@@ -1,0 +1,128 @@
+"""How often an attribute network reads the digits and text of classes it never saw.
+
+Run from the repository root, with weights trained with those classes
+excluded (``signrules train --exclude-classes 3,7,14``):
+
+    python benchmarks/heldout_reading.py runs/add-sign/heldout6/attributes.pt \\
+        ../shared/data/gtsrb/Final_Training --classes 3,7,14
+
+For each class, prints the share of its images whose digits and text heads
+read the class's own string exactly (for example "60" and no text), and
+the most common readings, so that a miss shows what was read instead. The
+dataset may be either GTSRB layout. Every image of the classes counts,
+because the network never saw any of them, so there is no split to respect.
+``--json`` writes the figures as one JSON object.
+
+For classes that show digits, it also draws the same number into real
+crops of speed limits the network did see (``swap_digits``, the way training
+makes its digit swaps) and reports how often those are read. Reading the
+drawn number but not the real one points at a gap between rendered and
+printed digits; missing both points at a network that recognises plates
+instead of reading them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from signrules.attributes.gtsrb import attribute_records, load_gtsrb
+from signrules.attributes.inference import AttributePredictor
+from signrules.attributes.synth.digit_swap import swap_digits
+from signrules.attributes.weights import load_attribute_net
+
+STRING_HEADS = ("digits", "text")
+
+
+def get_args_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("weights", type=Path, help="attribute-network weights (.pt)")
+    parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
+    parser.add_argument("--classes", default="3,7,14", help="comma-separated GTSRB class ids (default 3,7,14)")
+    parser.add_argument("--top", type=int, default=3, help="most common readings to show per class (default 3)")
+    parser.add_argument("--swaps", type=int, default=300,
+                        help="crops of seen speed limits to draw each class's number into (default 300, 0 skips)")
+    parser.add_argument("--json", action="store_true", help="write the figures as JSON")
+    return parser
+
+
+def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -> float | None:
+    """Return the share of ``count`` seen speed-limit crops, with ``number`` drawn in, read as ``number``."""
+    records = attribute_records(data.class_ids)
+    plates = [i for i, r in enumerate(records)
+              if r["digits"] and r["strike"] == "none" and int(data.class_ids[i]) not in excluded]
+    rng = np.random.default_rng(0)
+    images = []
+    for index in rng.permutation(plates):
+        swapped = swap_digits(data.images[index], rng, number)
+        if swapped is not None:
+            images.append(swapped[0])
+        if len(images) == count:
+            break
+    if not images:
+        return None
+    read = predictor.predict(np.stack(images)).strings["digits"].decode()
+    return sum(r == number for r in read) / len(read)
+
+
+def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int, swaps: int) -> dict:
+    """Return, per class, the exact-read share and the most common (digits, text) readings."""
+    model, metadata = load_attribute_net(weights)
+    excluded = set(metadata.get("excluded_classes") or [])
+    unseen = [c for c in classes if c not in excluded]
+    if unseen:
+        print(f"warning: {weights} was trained on classes {unseen}; their figures are not zero-shot",
+              file=sys.stderr)
+
+    predictor = AttributePredictor(model)
+    data = load_gtsrb(data_dir, size=predictor.input_size)
+    figures = {"weights": str(weights), "dataset": str(data_dir), "classes": {}}
+    for class_id in classes:
+        members = np.flatnonzero(data.class_ids == class_id)
+        if not len(members):
+            print(f"warning: no images of class {class_id} in {data_dir}", file=sys.stderr)
+            continue
+
+        # The expected strings come from the attribute table, "" meaning none.
+        expected = attribute_records(np.array([class_id]))[0]
+        target = tuple(expected[head] or "" for head in STRING_HEADS)
+        posteriors = predictor.predict(data.images[members])
+        readings = list(zip(*(posteriors.strings[head].decode() for head in STRING_HEADS)))
+        exact = sum(reading == target for reading in readings)
+        figures["classes"][str(class_id)] = {
+            "expected": dict(zip(STRING_HEADS, target)),
+            "images": len(members),
+            "exact": exact / len(members),
+            "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(readings).most_common(top)],
+        }
+        if swaps and target[0]:
+            figures["classes"][str(class_id)]["swapped_exact"] = read_swapped(
+                predictor, data, excluded, target[0], swaps)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = get_args_parser().parse_args(argv)
+    classes = [int(c) for c in args.classes.split(",") if c.strip()]
+    figures = reading_figures(args.weights, args.data, classes, args.top, args.swaps)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+
+    for class_id, entry in figures["classes"].items():
+        expected = " ".join(f'{head} "{value}"' for head, value in entry["expected"].items())
+        print(f"class {class_id:>2} ({expected}): {entry['exact']:.1%} exact of {entry['images']} images")
+        for reading in entry["readings"]:
+            print(f'    digits "{reading["digits"]}" text "{reading["text"]}": {reading["count"]}')
+        if entry.get("swapped_exact") is not None:
+            print(f'    "{entry["expected"]["digits"]}" drawn into seen speed-limit crops: '
+                  f'{entry["swapped_exact"]:.1%} read exactly')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
