@@ -8,10 +8,16 @@ crops for random rendered numbers gives images with real plates, lighting
 and blur whose digits must be read.
 
 Per image, at 4x resolution: the dark pixels inside the central disc are
-the legend; their bounding box is filled with the plate colour, a random
-1-3 digit number is drawn into a box of the same height and centre in the
-legend's colour, and the image is scaled back down, which blurs the new
-digits like the old ones. Crops where no legend is found are skipped.
+the legend. Their bounding box is filled with the plate as it looks around
+it (a blur of the plate pixels only, so that shading and glare continue
+across the box). A random 1-3 digit number is drawn into a box of the same
+height and centre, in the colour of the legend's core. The image is then
+scaled back down, which blurs the new digits like the old ones. Crops where
+no legend is found are skipped.
+
+A swap that stands out (a flat patch, grey digits) teaches the network to
+read only swapped plates and to keep recognising real ones, so the fill
+and the ink colour follow the real crop as closely as they can.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import logging
 
 import numpy as np
 from PIL import Image, ImageFilter
+from scipy.ndimage import gaussian_filter
 
 from signrules.attributes.synth.dataset import cache_dir
 from signrules.attributes.synth.lettering import letter_mask
@@ -28,7 +35,7 @@ from signrules.attributes.synth.lettering import letter_mask
 __all__ = ["cached_swap_digits_batch", "swap_digits", "swap_digits_batch"]
 
 # Bump when swap_digits changes what it draws, so that old caches are unused.
-SWAP_VERSION = 1
+SWAP_VERSION = 2
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +91,28 @@ def swap_digits(image: np.ndarray, rng: np.random.Generator, number: str | None 
     # glyphs' box and the disc edge, so that the erased box does not stand out.
     plate = disc & ~ink & (luminance >= (plate_level + ink_level) / 2) & (redness < 40)
     plate_colour = np.median(large[plate], axis=0)
-    ink_colour = np.median(large[ink], axis=0)
+    # The legend's core colour: its darkest third, because the edge pixels
+    # of the mask are half plate and would draw the new digits grey.
+    ink_luminance = luminance[ink]
+    core = ink & (luminance <= np.percentile(ink_luminance, 33))
+    ink_colour = np.median(large[core], axis=0)
 
-    # Erase the old legend with the plate colour, feathered at the edges.
+    # The plate behind the legend: a normalised blur of the plate pixels, so
+    # the fill keeps the plate's shading. Far from any plate pixel the
+    # weights vanish and the median plate colour takes over.
+    sigma = side / 12
+    coverage = gaussian_filter(plate.astype(np.float32), sigma)
+    spread = np.stack([gaussian_filter(large[..., c] * plate, sigma) for c in range(3)], axis=-1)
+    known = coverage > 1e-3
+    background = np.where(known[..., None], spread / np.maximum(coverage, 1e-3)[..., None], plate_colour)
+
+    # Erase the old legend with that fill, feathered at the edges.
     pad = max(2, side // 40)
     erase = np.zeros((side, side), np.float32)
     erase[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad] = 1.0
     erase = np.asarray(Image.fromarray((erase * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(pad)))
     erase = (erase.astype(np.float32) / 255.0)[..., None]
-    result = large * (1 - erase) + plate_colour * erase
+    result = large * (1 - erase) + background * erase
 
     # Draw the new number with the old one's height and centre; digits keep
     # the old legend's width per digit where the plate allows.
@@ -100,6 +120,9 @@ def swap_digits(image: np.ndarray, rng: np.random.Generator, number: str | None 
     font = "din" if rng.random() < 0.5 else "sans"
     mask = letter_mask(number, 128, font=font, spacing=float(rng.uniform(0.02, 0.12)),
                        weight=int(rng.integers(0, 3)))
+    # The old box is tight around the ink, so the new one is too.
+    ink_rows = np.flatnonzero(mask.max(axis=1))
+    mask = mask[ink_rows[0] : ink_rows[-1] + 1]
     old_digits = max(1, round((right - left) / (0.62 * height)))
     per_digit = (right - left) / old_digits
     width = min(int(per_digit * len(number)), int(2 * _LEGEND_RADIUS * side * 0.95))
