@@ -18,7 +18,8 @@ crops of speed limits the network did see (``swap_digits``, the way training
 makes its digit swaps) and reports how often those are read. Reading the
 drawn number but not the real one points at a gap between rendered and
 printed digits; missing both points at a network that recognises plates
-instead of reading them.
+instead of reading them. ``--numbers 40,90`` does the same for numbers
+that no class shows.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     parser.add_argument("--top", type=int, default=3, help="most common readings to show per class (default 3)")
     parser.add_argument("--swaps", type=int, default=300,
                         help="crops of seen speed limits to draw each class's number into (default 300, 0 skips)")
+    parser.add_argument("--numbers", default="",
+                        help="also draw these comma-separated numbers into seen speed-limit crops and report "
+                             "how often each is read (for numbers no GTSRB class shows, such as 40)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
     return parser
 
@@ -69,7 +73,8 @@ def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -
     return sum(r == number for r in read) / len(read)
 
 
-def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int, swaps: int) -> dict:
+def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int, swaps: int,
+                    numbers: list[str] = ()) -> dict:
     """Return, per class, the exact-read share and the most common (digits, text) readings."""
     model, metadata = load_attribute_net(weights)
     excluded = set(metadata.get("excluded_classes") or [])
@@ -102,13 +107,17 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
         if swaps and target[0]:
             figures["classes"][str(class_id)]["swapped_exact"] = read_swapped(
                 predictor, data, excluded, target[0], swaps)
+
+    count = swaps or 300
+    figures["drawn_numbers"] = {n: read_swapped(predictor, data, excluded, n, count) for n in numbers}
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
     classes = [int(c) for c in args.classes.split(",") if c.strip()]
-    figures = reading_figures(args.weights, args.data, classes, args.top, args.swaps)
+    numbers = [n.strip() for n in args.numbers.split(",") if n.strip()]
+    figures = reading_figures(args.weights, args.data, classes, args.top, args.swaps, numbers)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
@@ -121,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         if entry.get("swapped_exact") is not None:
             print(f'    "{entry["expected"]["digits"]}" drawn into seen speed-limit crops: '
                   f'{entry["swapped_exact"]:.1%} read exactly')
+    for number, share in figures["drawn_numbers"].items():
+        if share is not None:
+            print(f'"{number}" drawn into seen speed-limit crops: {share:.1%} read exactly')
     return 0
 
 
