@@ -60,17 +60,24 @@ def run(args: argparse.Namespace) -> int:
     for start in range(0, len(paths), CHUNK):
         chunk = paths[start : start + CHUNK]
         decoded, sources = [], []
-        for path in chunk:
+        errors: dict[int, str] = {}
+        for position, path in enumerate(chunk):
             try:
                 decoded.append(classifier.prepare([path])[0])
                 sources.append(str(path))
             except ImageError as exc:
-                failures += 1
-                _report_failure(args, str(path), str(exc))
-        if decoded:
-            results = classifier.classify_batch(np.stack(decoded), top_k=args.top_k, sources=sources)
-            for result in results:
-                _print_result(args, result)
+                errors[position] = str(exc)
+        failures += len(errors)
+        results = iter(classifier.classify_batch(np.stack(decoded), top_k=args.top_k, sources=sources)
+                       if decoded else [])
+
+        # Results and failures go out in input order, so that JSON lines
+        # line up with the files as they were given.
+        for position, path in enumerate(chunk):
+            if position in errors:
+                _report_failure(args, str(path), errors[position])
+            else:
+                _print_result(args, next(results))
         bar.update(len(chunk))
     bar.close()
     return ExitCode.PROBLEMS_FOUND if failures else ExitCode.OK

@@ -57,6 +57,20 @@ def test_classify_json_lines(image_folder, capsys):
     assert all(r["rule"] and r["evidence"] for r in results if not r["unknown"])
 
 
+def test_classify_json_keeps_input_order(image_folder, capsys):
+    images = sorted(p for p in image_folder.iterdir() if p.name != "broken.png")
+    given = [images[0], image_folder / "broken.png", images[1]]
+
+    code = main(["classify", *map(str, given), "--json"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    assert code == ExitCode.PROBLEMS_FOUND
+    assert [line["source"] for line in lines] == [str(path) for path in given]
+    assert "error" in lines[1]
+    assert "error" not in lines[0]
+    assert "error" not in lines[2]
+
+
 def test_classify_text_explains(image_folder, capsys):
     image = sorted(image_folder.glob("00014_*"))[0]
 
