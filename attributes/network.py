@@ -5,7 +5,8 @@ The backbone is a VGG-style stack of 3x3 convolutions for 32x32 crops
 rather than pooled because the string heads read symbols by position, and
 global pooling would throw away where a digit sits.
 
-Heads, all on the shared 256-d feature:
+Heads, all on the shared 256-d feature unless ``string_reader`` is set,
+which gives the string heads their own branch on the 8x8 map:
 
 - categorical attribute: logits over the schema's values;
 - string attribute: per-position logits over the alphabet plus an end symbol;
@@ -43,6 +44,9 @@ class NetConfig:
     widths: tuple[int, int, int] = (32, 64, 128)
     feature_dim: int = 256
     dropout: float = 0.2
+    #: Read digits and text from their own branch on the 1/4-resolution map
+    #: instead of from the shared features (False in weights made before it).
+    string_reader: bool = False
 
     def to_dict(self) -> dict:
         return {**asdict(self), "widths": list(self.widths)}
@@ -90,6 +94,37 @@ class Backbone(nn.Module):
         """Map images (N, 3, H, W) in [0, 1] to features (N, feature_dim)."""
         return self.project(self.features((images - self.mean) / self.std))
 
+    def forward_with_map(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the features and the second stage's map (N, widths[1], H/4, W/4)."""
+        middle = self.features[1](self.features[0]((images - self.mean) / self.std))
+        return self.project(self.features[2](middle)), middle
+
+
+class StringReader(nn.Module):
+    """A branch that reads digits and text from the 1/4-resolution map.
+
+    The shared features come from a 4x4 map, where a digit of a 32-pixel crop
+    is about one cell wide; the 8x8 map keeps the strokes apart.
+    """
+
+    def __init__(self, config: NetConfig) -> None:
+        super().__init__()
+        _, c2, c3 = config.widths
+        side = config.input_size // 4
+        self.layers = nn.Sequential(
+            nn.Conv2d(c2, c3, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c3),
+            nn.ReLU(inplace=True),
+            nn.Flatten(),
+            nn.Dropout(config.dropout),
+            nn.Linear(c3 * side * side, config.feature_dim, bias=False),
+            nn.BatchNorm1d(config.feature_dim),
+            nn.ReLU(inplace=True),
+        )
+
+    def forward(self, feature_map: torch.Tensor) -> torch.Tensor:
+        return self.layers(feature_map)
+
 
 class AttributeNet(nn.Module):
     """Backbone plus one head per schema attribute.
@@ -108,6 +143,7 @@ class AttributeNet(nn.Module):
         self.categorical_heads = nn.ModuleDict(
             {name: nn.Linear(width, len(a.values)) for name, a in schema.categorical.items()}
         )
+        self.string_reader = StringReader(self.config) if self.config.string_reader else None
         self.string_heads = nn.ModuleDict(
             {name: nn.Linear(width, a.max_length * a.num_symbols) for name, a in schema.strings.items()}
         )
@@ -119,13 +155,17 @@ class AttributeNet(nn.Module):
         )
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-        features = self.backbone(images)
+        if self.string_reader is not None:
+            features, feature_map = self.backbone.forward_with_map(images)
+            string_features = self.string_reader(feature_map)
+        else:
+            features = string_features = self.backbone(images)
         outputs: dict[str, torch.Tensor] = {}
         for name, head in self.categorical_heads.items():
             outputs[name] = head(features)
         for name, head in self.string_heads.items():
             attribute = self.schema.strings[name]
-            outputs[name] = head(features).view(-1, attribute.max_length, attribute.num_symbols)
+            outputs[name] = head(string_features).view(-1, attribute.max_length, attribute.num_symbols)
         for name, head in self.embedding_heads.items():
             outputs[name] = F.normalize(head(features), dim=1)
         return outputs

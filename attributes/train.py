@@ -401,7 +401,7 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
              len(data.train_images), len(data.synthetic_images), len(data.val_images), len(data.heldout_images))
 
     log.info("Creating model %s", args.model)
-    config = NetConfig(input_size=data.train_images.shape[1])
+    config = NetConfig(input_size=data.train_images.shape[1], string_reader=args.string_reader)
     if args.model == "plain":
         model = PlainClassifier(43, config)
         criterion = None

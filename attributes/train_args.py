@@ -45,6 +45,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--augment-strength", type=float, default=1.0,
                         help="scale of geometric and photometric augmentation; 0 turns it off")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
+    parser.add_argument("--string-reader", action="store_true",
+                        help="read digits and text with a branch on the 1/4-resolution feature map "
+                             "(attribute network only)")
     parser.add_argument("--workers", type=int, default=2, help="processes that render synthetic signs")
     parser.add_argument("--resume", action="store_true", help="continue from output-dir/checkpoint.pt")
     parser.add_argument("--stop-after", type=int, default=None, metavar="EPOCHS",

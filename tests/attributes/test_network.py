@@ -127,6 +127,42 @@ def test_fused_network_matches(model):
         assert torch.allclose(expected[name], actual[name], atol=1e-4), name
 
 
+def test_string_reader_forward_and_fusion(schema):
+    model = AttributeNet(schema, NetConfig(string_reader=True)).eval()
+    images = torch.rand(8, 3, 32, 32)
+    with torch.inference_mode():
+        expected = model(images)
+        actual = fuse_batch_norm(model)(images)
+
+    assert model.string_reader is not None
+    assert expected["digits"].shape == (8, schema.strings["digits"].max_length, schema.strings["digits"].num_symbols)
+    for name in expected:
+        assert torch.allclose(expected[name], actual[name], atol=1e-4), name
+
+
+def test_string_reader_round_trip(schema, tmp_path):
+    model = AttributeNet(schema, NetConfig(string_reader=True)).eval()
+    path = tmp_path / "reader.pt"
+    save_attribute_net(path, model, {})
+
+    loaded, _ = load_attribute_net(path)
+    images = torch.rand(3, 3, 32, 32)
+    with torch.inference_mode():
+        expected = model(images)["digits"]
+        actual = loaded(images)["digits"]
+
+    assert loaded.config.string_reader
+    assert torch.allclose(expected, actual, atol=5e-2)
+
+
+def test_config_without_reader_key_loads():
+    # Weights saved before the string reader existed have no such key.
+    data = NetConfig().to_dict()
+    del data["string_reader"]
+
+    assert NetConfig.from_dict(data).string_reader is False
+
+
 def test_predictor_alone_and_in_batch(model):
     # The same image gives the same posteriors alone and inside a batch.
     images = np.random.default_rng(0).integers(0, 256, (70, 32, 32, 3), dtype=np.uint8)
