@@ -54,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_report(report) -> None:
     out = sys.stdout
-    print(f"dataset   {report.dataset} ({report.split}, {report.images} images)", file=out)
+    scope = {"validation": "validation tracks", "train": "training tracks", "all": "every image"}
+    print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {report.images} images)",
+          file=out)
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:
         print(f"baseline  {report.baseline_accuracy:.2%} plain softmax on the same images", file=out)

@@ -117,6 +117,7 @@ def test_eval_text_report(test_layout, capsys):
     assert code == ExitCode.OK
     for heading in ("accuracy", "unknown", "per attribute", "per class", "images/s"):
         assert heading in out
+    assert "(every image, 129 images)" in out
 
 
 def test_eval_rejects_other_folder(tmp_path, capsys):
