@@ -70,6 +70,17 @@ def _conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
     )
 
 
+def _projection(in_features: int, config: NetConfig) -> nn.Sequential:
+    """Flatten a feature map and project it to ``config.feature_dim`` features."""
+    return nn.Sequential(
+        nn.Flatten(),
+        nn.Dropout(config.dropout),
+        nn.Linear(in_features, config.feature_dim, bias=False),
+        nn.BatchNorm1d(config.feature_dim),
+        nn.ReLU(inplace=True),
+    )
+
+
 class Backbone(nn.Module):
     """Three conv stages, then a flattened map projected to ``feature_dim``."""
 
@@ -82,13 +93,7 @@ class Backbone(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGE_STD).view(1, 3, 1, 1), persistent=False)
         self.features = nn.Sequential(_conv_block(3, c1), _conv_block(c1, c2), _conv_block(c2, c3))
         side = config.input_size // 8
-        self.project = nn.Sequential(
-            nn.Flatten(),
-            nn.Dropout(config.dropout),
-            nn.Linear(c3 * side * side, config.feature_dim, bias=False),
-            nn.BatchNorm1d(config.feature_dim),
-            nn.ReLU(inplace=True),
-        )
+        self.project = _projection(c3 * side * side, config)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Map images (N, 3, H, W) in [0, 1] to features (N, feature_dim)."""
@@ -115,11 +120,7 @@ class StringReader(nn.Module):
             nn.Conv2d(c2, c3, 3, padding=1, bias=False),
             nn.BatchNorm2d(c3),
             nn.ReLU(inplace=True),
-            nn.Flatten(),
-            nn.Dropout(config.dropout),
-            nn.Linear(c3 * side * side, config.feature_dim, bias=False),
-            nn.BatchNorm1d(config.feature_dim),
-            nn.ReLU(inplace=True),
+            _projection(c3 * side * side, config),
         )
 
     def forward(self, feature_map: torch.Tensor) -> torch.Tensor:
