@@ -109,7 +109,7 @@ class StringReader(nn.Module):
     """A branch that reads digits and text from the 1/4-resolution map.
 
     The shared features come from a 4x4 map, where a digit of a 32-pixel crop
-    is about one cell wide; the 8x8 map keeps the strokes apart.
+    is about one cell wide. The 8x8 map keeps the strokes apart.
     """
 
     def __init__(self, config: NetConfig) -> None:

@@ -17,7 +17,7 @@ For classes that show digits, it also draws the same number into real
 crops of speed limits the network did see (``swap_digits``, the way training
 makes its digit swaps) and reports how often those are read. Reading the
 drawn number but not the real one points at a gap between rendered and
-printed digits; missing both points at a network that recognises plates
+printed digits. Missing both points at a network that recognises plates
 instead of reading them. ``--numbers 40,90`` does the same for numbers
 that no class shows. ``--synthetic 800`` reads the digits of the first 800
 synthetic signs with digits in the training pool (100,000 signs, seed 0),
@@ -33,6 +33,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from signrules.attributes.errors import SignrulesError
 from signrules.attributes.gtsrb import attribute_records, load_gtsrb
 from signrules.attributes.inference import AttributePredictor
 from signrules.attributes.synth.dataset import render_dataset
@@ -42,11 +43,19 @@ from signrules.attributes.weights import load_attribute_net
 STRING_HEADS = ("digits", "text")
 
 
+def class_list(text: str) -> list[int]:
+    """Parse comma-separated GTSRB class ids; an empty string gives none."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid class list {text!r}: expected ids such as 3,7,14") from None
+
+
 def get_args_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("weights", type=Path, help="attribute-network weights (.pt)")
     parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
-    parser.add_argument("--classes", default="3,7,14", help="comma-separated GTSRB class ids (default 3,7,14)")
+    parser.add_argument("--classes", type=class_list, default=[3, 7, 14], help="comma-separated GTSRB class ids (default 3,7,14)")
     parser.add_argument("--top", type=int, default=3, help="most common readings to show per class (default 3)")
     parser.add_argument("--swaps", type=int, default=300,
                         help="crops of seen speed limits to draw each class's number into (default 300, 0 skips)")
@@ -81,7 +90,7 @@ def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -
 def read_synthetic(predictor, count: int) -> dict[str, float]:
     """Return the exact-read share of ``count`` synthetic digit signs, overall and per number length."""
     # The training pool's defaults: 100,000 signs with seed 0, read from the cache.
-    pool = render_dataset(100_000, seed=0, size=predictor.input_size)
+    pool = render_dataset(100_000, seed=0, size=predictor.input_size, progress=sys.stderr.isatty())
     chosen = [i for i, r in enumerate(pool.records) if r.get("digits")][:count]
     expected = [str(pool.records[i]["digits"]) for i in chosen]
     read = predictor.predict(pool.images[chosen]).strings["digits"].decode()
@@ -137,9 +146,17 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
 
 def main(argv: list[str] | None = None) -> int:
     args = get_args_parser().parse_args(argv)
-    classes = [int(c) for c in args.classes.split(",") if c.strip()]
     numbers = [n.strip() for n in args.numbers.split(",") if n.strip()]
-    figures = reading_figures(args.weights, args.data, classes, args.top, args.swaps, numbers, args.synthetic)
+    invalid = [n for n in numbers if not (n.isdigit() and len(n) <= 3)]
+    if invalid:
+        print(f"error: invalid --numbers {', '.join(invalid)}: expected 1 to 3 digits each", file=sys.stderr)
+        return 2
+    try:
+        figures = reading_figures(args.weights, args.data, args.classes, args.top, args.swaps, numbers,
+                                  args.synthetic)
+    except SignrulesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0

@@ -15,9 +15,9 @@ height and centre, in the colour of the legend's core. The image is then
 scaled back down, which blurs the new digits like the old ones. Crops where
 no legend is found are skipped.
 
-A swap that stands out (a flat patch, grey digits) teaches the network to
-read only swapped plates and to keep recognising real ones, so the fill
-and the ink colour follow the real crop as closely as they can.
+A swap that stands out (a flat patch, grey digits) would let the network
+tell swaps from real plates, so the fill and the ink colour follow the
+real crop as closely as they can.
 """
 
 from __future__ import annotations

@@ -59,13 +59,13 @@ def test_classify_json_lines(image_folder, capsys):
 
 def test_classify_json_keeps_input_order(image_folder, capsys):
     images = sorted(p for p in image_folder.iterdir() if p.name != "broken.png")
-    given = [images[0], image_folder / "broken.png", images[1]]
+    inputs = [images[0], image_folder / "broken.png", images[1]]
 
-    code = main(["classify", *map(str, given), "--json"])
+    code = main(["classify", *map(str, inputs), "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
     assert code == ExitCode.PROBLEMS_FOUND
-    assert [line["source"] for line in lines] == [str(path) for path in given]
+    assert [line["source"] for line in lines] == [str(path) for path in inputs]
     assert "error" in lines[1]
     assert "error" not in lines[0]
     assert "error" not in lines[2]
