@@ -117,7 +117,7 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
     if limit:
         swap_count = min(swap_count, limit)
     if swap_count:
-        swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema)
+        swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema, progress)
         synthetic_images = np.concatenate([synthetic_images, swap_images])
         synthetic_labels = concatenate_labels([synthetic_labels, swap_labels])
 
@@ -136,8 +136,8 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
     )
 
 
-def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int,
-                     schema: Schema) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schema: Schema,
+                     progress: bool = False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Replace the digits of real training speed-limit crops with random numbers.
 
     Only plates that show digits and no strike are used, and only from the
@@ -152,10 +152,12 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int,
 
     log.info("swapping digits in %d crops from %d speed-limit images", count, len(usable))
     usable = np.array(usable)
-    images, numbers, sources = cached_swap_digits_batch(data.images[usable], count, seed)
+    images, numbers, sources = cached_swap_digits_batch(data.images[usable], count, seed, progress)
+    # One lookup for all sources: the class table is read once per call.
+    source_records = attribute_records(data.class_ids[usable])
     swapped_records = []
     for number, source in zip(numbers, sources):
-        record = dict(attribute_records(data.class_ids[usable[source : source + 1]])[0])
+        record = dict(source_records[source])
         record["digits"] = number
         record["pictogram"] = None
         swapped_records.append(record)

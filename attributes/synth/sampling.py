@@ -26,6 +26,7 @@ from signrules.attributes.synth.pictograms import (
 from signrules.attributes.synth.spec import SignSpec, SignStyle
 
 __all__ = [
+    "SIGN_NUMBERS",
     "SIGN_WORDS",
     "STOP_WORDS",
     "TEMPLATE_FRACTION",
@@ -128,9 +129,9 @@ SIGN_WORDS = (
     "WEST",
 )
 
-# Speed limits and distances as signs show them, for the templates; the free
-# combinations draw digit strings uniformly instead.
-_SPEEDS = (
+#: Speed limits and distances as signs show them, for the templates and the
+#: digit swaps; the free combinations draw digit strings uniformly instead.
+SIGN_NUMBERS = (
     "5",
     "10",
     "15",
@@ -176,7 +177,7 @@ def _digits_uniform(rng: np.random.Generator) -> str:
 
 
 def _digits_realistic(rng: np.random.Generator) -> str:
-    return _SPEEDS[int(rng.integers(len(_SPEEDS)))] if rng.random() < 0.6 else _digits_uniform(rng)
+    return SIGN_NUMBERS[int(rng.integers(len(SIGN_NUMBERS)))] if rng.random() < 0.6 else _digits_uniform(rng)
 
 
 def _word(

@@ -7,6 +7,7 @@ import pytest
 
 from signrules.attributes.decode import decode_image
 from signrules.attributes.synth.digit_swap import cached_swap_digits_batch, swap_digits, swap_digits_batch
+from signrules.attributes.synth.sampling import SIGN_NUMBERS
 
 SPEED_30, NO_VEHICLES = 1, 15
 
@@ -86,3 +87,16 @@ def test_cache_keyed_on_source_pixels(crop, tmp_path, monkeypatch):
     cached_swap_digits_batch(images[::-1].copy(), 4, seed=5)
 
     assert len(list((tmp_path / "synth").glob("swaps-*.npz"))) == 2
+
+
+def test_numbers_favour_those_signs_show(crop):
+    # A uniform draw would put a given speed such as "60" on one swap in
+    # several hundred. So most swaps must show numbers that real plates
+    # show, and the rest must still cover other digit strings.
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
+
+    _, numbers, _ = swap_digits_batch(images, 150, seed=7)
+
+    on_signs = sum(number in SIGN_NUMBERS for number in numbers)
+    assert 0.45 < on_signs / len(numbers) < 0.8
+    assert len(set(numbers) - set(SIGN_NUMBERS)) > 20
