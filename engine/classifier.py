@@ -189,7 +189,7 @@ class Classifier:
             add_exemplar_images(self.ruleset.root / "exemplars" / name, paths)
         with self._lock:
             added = self.bank.add(name, images)
-        return len(added.embeddings)
+        return added.exemplars
 
     # --- classification -------------------------------------------------------
 

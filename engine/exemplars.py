@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from signrules.attributes.decode import decode_image, prepare_batch
+from signrules.attributes.decode import decode_image, decode_pil, resize_square
 from signrules.engine.errors import ExemplarError, ImageError
 from signrules.engine.exemplar_files import EMBEDDINGS_FILE, IMAGE_SUFFIXES
+from signrules.engine.exemplar_views import VIEW_NAMES, exemplar_views
 
 __all__ = [
     "BANK_FILE",
@@ -65,11 +66,16 @@ class SimilarityCalibration:
 
 @dataclass
 class ExemplarSet:
-    """Unit embeddings of one pictogram's exemplars, with where each came from."""
+    """Unit embeddings of one pictogram's exemplars, with where each came from.
+
+    ``exemplars`` counts stored vectors and images. An image adds one
+    embedding per view, so ``embeddings`` may have more rows.
+    """
 
     name: str
     embeddings: np.ndarray
     sources: list[str] = field(default_factory=list)
+    exemplars: int = 0
 
 
 class ExemplarBank:
@@ -81,8 +87,11 @@ class ExemplarBank:
         embed: EmbedFunction,
         input_size: int,
         calibration: SimilarityCalibration | None = None,
+        *,
+        views: bool = True,
     ) -> None:
         self.weights_fingerprint = weights_fingerprint
+        self.views = views
         self.calibration = calibration or SimilarityCalibration()
         self.sets: dict[str, ExemplarSet] = {}
         self._embed = embed
@@ -117,15 +126,17 @@ class ExemplarBank:
 
         images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if images:
-            embeddings.append(self.embed_images(images))
-            sources.extend(str(p) for p in images)
+            image_embeddings, image_sources = self.embed_images(images)
+            embeddings.append(image_embeddings)
+            sources.extend(image_sources)
 
         if not sources:
             raise ExemplarError(
                 f"{folder}: no exemplar images ({', '.join(IMAGE_SUFFIXES)}) or {BANK_FILE} "
                 f'for pictogram "{name}"; add some with `signrules exemplars add {name} IMAGE...`'
             )
-        return ExemplarSet(name, np.concatenate(embeddings).astype(np.float32), sources)
+        count = (len(embeddings[0]) if bank_path.exists() else 0) + len(images)
+        return ExemplarSet(name, np.concatenate(embeddings).astype(np.float32), sources, count)
 
     def _read_bank_file(self, path: Path) -> tuple[np.ndarray, list[str]]:
         try:
@@ -147,23 +158,34 @@ class ExemplarBank:
         sources = sources if len(sources) == len(embeddings) else [f"{path}[{i}]" for i in range(len(embeddings))]
         return embeddings, sources
 
-    def embed_images(self, images: Sequence[object]) -> np.ndarray:
-        """Decode and embed exemplar images (paths, PIL images or arrays)."""
-        decoded = [decode_image(image) for image in images]
-        return self._embed(prepare_batch(decoded, size=self._input_size))
+    def embed_images(self, images: Sequence[object]) -> tuple[np.ndarray, list[str]]:
+        """Decode and embed exemplar images (paths, PIL images or arrays).
+
+        Returns the embeddings and a source label for each. With views on,
+        every image gives one embedding per view (``exemplar_views``).
+        """
+        decoded = [decode_pil(image) for image in images]
+        names = [str(image) if isinstance(image, (str, Path)) else f"<{type(image).__name__}>" for image in images]
+        if not self.views:
+            batch = np.stack([resize_square(image, self._input_size) for image in decoded])
+            return self._embed(batch), names
+        batch = np.concatenate([exemplar_views(image, self._input_size) for image in decoded])
+        sources = [name if view == "original" else f"{name} ({view})" for name in names for view in VIEW_NAMES]
+        return self._embed(batch), sources
 
     def add(self, name: str, images: Sequence[object]) -> ExemplarSet:
         """Add exemplar images to set ``name`` in memory (creating it); return the set.
 
         Images are decoded first, so a bad image leaves the bank unchanged.
         """
-        embeddings = self.embed_images(images)
-        sources = [str(image) if isinstance(image, (str, Path)) else f"<{type(image).__name__}>" for image in images]
+        embeddings, sources = self.embed_images(images)
+        count = len(images)
         current = self.sets.get(name)
         if current is not None:
             embeddings = np.concatenate([current.embeddings, embeddings])
             sources = current.sources + sources
-        self.sets[name] = ExemplarSet(name, embeddings.astype(np.float32), sources)
+            count += current.exemplars
+        self.sets[name] = ExemplarSet(name, embeddings.astype(np.float32), sources, count)
         return self.sets[name]
 
     def similarity(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
