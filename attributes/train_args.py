@@ -37,17 +37,17 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW weight decay")
     parser.add_argument("--synthetic", type=int, default=100_000,
                         help="number of synthetic signs rendered (and cached) for training")
-    parser.add_argument("--digit-swaps", type=int, default=30_000,
-                        help="real speed-limit crops with their digits replaced by random numbers, "
-                        "added to the synthetic pool (0 turns them off)")
+    parser.add_argument("--digit-swaps", type=int, default=60_000,
+                        help="real speed-limit crops with their digits replaced by other numbers, "
+                        "added to the synthetic pool (default: %(default)s; 0 turns them off)")
     parser.add_argument("--synthetic-ratio", type=float, default=1.0,
                         help="synthetic images per real image in each epoch")
     parser.add_argument("--augment-strength", type=float, default=1.0,
                         help="scale of geometric and photometric augmentation; 0 turns it off")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
-    parser.add_argument("--string-reader", action="store_true",
-                        help="read digits and text with a branch on the 1/4-resolution feature map "
-                             "(attribute network only)")
+    parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
+                        help="read digits and text with their own branch on the 1/4-resolution feature "
+                             "map (attribute network only; default: on)")
     parser.add_argument("--workers", type=int, default=2, help="processes that render synthetic signs")
     parser.add_argument("--resume", action="store_true", help="continue from output-dir/checkpoint.pt")
     parser.add_argument("--stop-after", type=int, default=None, metavar="EPOCHS",

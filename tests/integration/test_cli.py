@@ -97,7 +97,8 @@ def test_eval_test_layout(test_layout, capsys):
     assert code == ExitCode.OK
     assert report["split"] == "all"
     assert report["images"] == 129
-    assert report["accuracy"] >= 0.97
+    # The same class-balanced sample as test_validation_images_classified.
+    assert report["accuracy"] >= 0.96
     assert len(report["per_class"]) == 43
     assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
     assert report["images_per_second"] > 0
