@@ -124,6 +124,7 @@ class StringReader(nn.Module):
         )
 
     def forward(self, feature_map: torch.Tensor) -> torch.Tensor:
+        """Map the 1/4-resolution map (N, widths[1], H/4, W/4) to string features (N, feature_dim)."""
         return self.layers(feature_map)
 
 

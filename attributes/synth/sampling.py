@@ -129,8 +129,8 @@ SIGN_WORDS = (
     "WEST",
 )
 
-#: Speed limits and distances as signs show them, for the templates and the
-#: digit swaps; the free combinations draw digit strings uniformly instead.
+#: Speed limits and distances as signs show them, used by the templates and
+#: the digit swaps. The free combinations draw digit strings uniformly.
 SIGN_NUMBERS = (
     "5",
     "10",
