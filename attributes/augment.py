@@ -3,7 +3,8 @@
 ``TrainAugment`` changes geometry (rotation, scale, translation, shear and
 a mild perspective, all in one ``grid_sample`` call per batch) and the
 photograph (brightness, contrast, saturation, gamma, a small hue shift,
-blur, low resolution, sensor noise, compression blocks). It never flips an
+over- and underexposure, blur, low resolution, sensor noise, compression
+blocks). It never flips an
 image: a mirrored "keep right" is "keep left", and mirrored digits are no
 digits. Hue moves by a few degrees only, because colour is a label: a large
 shift turns a red rim blue.
@@ -44,6 +45,7 @@ class _Ranges:
     saturation: float
     gamma: float
     hue: float
+    exposure: float
     blur: float
     low_resolution: float
     noise: float
@@ -64,6 +66,11 @@ class TrainAugment:
     - ``brightness``, ``contrast``, ``saturation``: the largest relative change;
     - ``gamma``: the largest gamma exponent, whose inverse is the smallest;
     - ``hue``: the largest rotation about the grey axis, in turns;
+    - ``exposure``: the probability per image of a badly exposed shot, half
+      of them overexposed (scaled to a mean of 0.6 to 0.8, then clipped, so
+      a red rim pales towards white) and half underexposed (scaled to a mean
+      of 0.08 to 0.18). It defaults to 0, because a network trained with
+      0.1 was no better on the validation split;
     - ``blur``, ``low_resolution``, ``blocks``: the probability per image;
     - ``noise``: the largest standard deviation of Gaussian sensor noise.
     """
@@ -82,6 +89,7 @@ class TrainAugment:
         saturation: float = 0.4,
         gamma: float = 1.4,
         hue: float = 0.02,
+        exposure: float = 0.0,
         blur: float = 0.3,
         low_resolution: float = 0.25,
         noise: float = 0.03,
@@ -104,6 +112,7 @@ class TrainAugment:
         # or magenta, which changes the label.
         _check_range("hue", hue, 0.0, 0.05)
         for name, probability in (
+            ("exposure", exposure),
             ("blur", blur),
             ("low_resolution", low_resolution),
             ("blocks", blocks),
@@ -123,6 +132,7 @@ class TrainAugment:
             saturation,
             gamma,
             hue,
+            exposure,
             blur,
             low_resolution,
             noise,
@@ -226,7 +236,26 @@ class TrainAugment:
 
         log_gamma = math.log(1.0 + (ranges.gamma - 1.0) * strength)
         gamma = torch.exp(sampler.symmetric(log_gamma))
-        return images.clamp(min=0.0) ** gamma.view(shape).to(images.dtype)
+        images = images.clamp(min=0.0) ** gamma.view(shape).to(images.dtype)
+
+        # Exposure failures beyond the brightness range above: tracks shot
+        # into the sun lose the red of their rim to clipping, and tracks in
+        # shadow keep only a few grey levels. The gain brings the image's
+        # mean to a drawn level rather than multiplying it by a drawn factor,
+        # so an image that was already dark is not pushed to black. It
+        # multiplies every channel, and the clip to 1 is the sensor's. At
+        # probability 0 nothing is drawn, so runs without it keep their
+        # random stream.
+        probability = min(ranges.exposure * strength, 1.0)
+        if probability == 0.0:
+            return images
+        badly_exposed = sampler.chance(probability)
+        over = sampler.chance(0.5)
+        target = torch.where(over, sampler.uniform(0.6, 0.8), sampler.uniform(0.08, 0.18))
+        mean = images.mean(dim=(1, 2, 3)).clamp(min=1e-3)
+        gain = torch.where(over, (target / mean).clamp(min=1.0), (target / mean).clamp(max=1.0))
+        gain = torch.where(badly_exposed, gain, torch.ones_like(gain))
+        return (images * gain.view(shape).to(images.dtype)).clamp(max=1.0)
 
     # --- camera degradations -----------------------------------------------
 

@@ -40,10 +40,17 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--digit-swaps", type=int, default=60_000,
                         help="real speed-limit crops with their digits replaced by other numbers, "
                         "added to the synthetic pool (default: %(default)s; 0 turns them off)")
+    parser.add_argument("--ignore-real-digits", type=float, default=0.0, metavar="FRACTION",
+                        help="fraction of the real training images that show digits or text whose "
+                        "string labels are ignored, so that the string heads learn to read from "
+                        "synthetic signs and swaps rather than recognise real plates (default: 0)")
     parser.add_argument("--synthetic-ratio", type=float, default=1.0,
                         help="synthetic images per real image in each epoch")
     parser.add_argument("--augment-strength", type=float, default=1.0,
                         help="scale of geometric and photometric augmentation; 0 turns it off")
+    parser.add_argument("--exposure", type=float, default=0.0, metavar="PROBABILITY",
+                        help="probability per training image of an over- or underexposed copy, "
+                        "at augment strength 1 (default: 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
                         help="read digits and text with their own branch on the 1/4-resolution feature "

@@ -82,12 +82,15 @@ def hue_degrees(rgb: torch.Tensor) -> torch.Tensor:
 def test_augment_keeps_red_red():
     # Colour is a label: at twice the default strength, the hue of a red
     # plate turns by at most 0.04 turns (14 degrees), and gamma adds up to
-    # about 8 degrees more.
+    # about 8 degrees more. Exposure is off: its clipping pales a red plate
+    # towards white, which test_augment_exposure_clips_and_darkens checks.
     images = torch.zeros(128, 3, 32, 32)
     images[:, 0] = 0.8
     images[:, 1] = 0.1
     images[:, 2] = 0.12
-    result = TrainAugment(2.0, brightness=0.0, contrast=0.0, saturation=0.0, noise=0.0)(
+    result = TrainAugment(
+        2.0, brightness=0.0, contrast=0.0, saturation=0.0, exposure=0.0, noise=0.0
+    )(
         images, seeded(2)
     )
     shift = hue_degrees(result.mean(dim=(2, 3))) - hue_degrees(torch.tensor([[0.8, 0.1, 0.12]]))
@@ -170,3 +173,34 @@ def test_augment_repr_names_settings():
 
     assert "strength=0.5" in text
     assert "rotation=8.0" in text
+
+
+def test_augment_exposure_clips_and_darkens():
+    # Exposure alone, on every image: about half come out overexposed, red
+    # clipped to 1 and green lifted with it (the plate's mean of 0.3 goes to
+    # 0.6 or more), and half underexposed, at under two thirds of their
+    # brightness. Red stays the largest channel, because the clip never
+    # reorders channels.
+    images = torch.zeros(256, 3, 32, 32)
+    images[:, 0] = 0.6
+    images[:, 1] = 0.15
+    images[:, 2] = 0.15
+    only_exposure = dict(
+        rotation=0.0, scale=(1.0, 1.0), translation=0.0, shear=0.0, perspective=0.0,
+        brightness=0.0, contrast=0.0, saturation=0.0, gamma=1.0, hue=0.0, exposure=1.0,
+        blur=0.0, low_resolution=0.0, noise=0.0, blocks=0.0,
+    )
+    mean = TrainAugment(1.0, **only_exposure)(images, seeded(7)).mean(dim=(2, 3))
+
+    over = mean[:, 0] > 0.8
+    under = mean[:, 0] < 0.4
+    assert bool((over | under).all())
+    assert 0.35 < over.float().mean() < 0.65
+    assert torch.allclose(mean[over, 0], torch.ones(int(over.sum())))
+    assert bool((mean[over, 1] > 0.3).all())
+    assert bool((mean[:, 0] > mean[:, 1]).all())
+
+
+def test_augment_rejects_exposure_outside_range():
+    with pytest.raises(ValueError, match="exposure"):
+        TrainAugment(exposure=1.5)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
-from signrules.attributes.train import main
+from signrules.attributes.gtsrb import attribute_records
+from signrules.attributes.labels import IGNORE, encode_labels
+from signrules.attributes.schema import default_schema
+from signrules.attributes.train import ignore_real_digits, main
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import load_attribute_net
 
@@ -78,8 +82,31 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--exclude-classes", "43"], "invalid GTSRB class id '43'"),
         (["--few-shot-classes", "3", "--exclude-classes", "3"], "both excluded and few-shot"),
         (["--few-shot-classes", "3", "--shots", "0"], "--shots must be at least 1"),
+        (["--ignore-real-digits", "1.5"], "must be in \\[0, 1\\], got 1.5"),
     ],
 )
 def test_invalid_class_options(gtsrb_training, tmp_path, option, message):
     with pytest.raises(ValueError, match=message):
         run(gtsrb_training, tmp_path, "--epochs", "1", *option)
+
+
+def test_ignore_real_digits_masks_shown_strings():
+    # 200 speed limits 30 (digits), 100 stop signs (text), 100 yield signs
+    # (neither): half of the shown strings lose their labels, and no label
+    # of "none" is touched, because "shows no digits" is still worth learning.
+    schema = default_schema()
+    class_ids = np.array([1] * 200 + [14] * 100 + [13] * 100)
+    labels = encode_labels(attribute_records(class_ids), schema)
+    before = {name: labels[name].copy() for name in schema.strings}
+
+    masked = ignore_real_digits(labels, schema, 0.5, seed=0)
+
+    ignored = {name: (labels[name] == IGNORE).all(axis=1) for name in schema.strings}
+    assert masked == int(ignored["digits"].sum() + ignored["text"].sum())
+    assert 70 < ignored["digits"][:200].sum() < 130
+    assert 25 < ignored["text"][200:300].sum() < 75
+    assert not ignored["digits"][200:].any()
+    assert not ignored["text"][:200].any()
+    assert not ignored["text"][300:].any()
+    for name in schema.strings:
+        assert np.array_equal(labels[name][~ignored[name]], before[name][~ignored[name]])
