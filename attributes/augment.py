@@ -4,10 +4,9 @@
 a mild perspective, all in one ``grid_sample`` call per batch) and the
 photograph (brightness, contrast, saturation, gamma, a small hue shift,
 over- and underexposure, blur, low resolution, sensor noise, compression
-blocks). It never flips an
-image: a mirrored "keep right" is "keep left", and mirrored digits are no
-digits. Hue moves by a few degrees only, because colour is a label: a large
-shift turns a red rim blue.
+blocks). It never flips an image: a mirrored "keep right" is "keep left",
+and mirrored digits are no digits. Hue moves by a few degrees only,
+because colour is a label: a large shift turns a red rim blue.
 """
 
 from __future__ import annotations

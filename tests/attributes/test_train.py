@@ -82,7 +82,8 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--exclude-classes", "43"], "invalid GTSRB class id '43'"),
         (["--few-shot-classes", "3", "--exclude-classes", "3"], "both excluded and few-shot"),
         (["--few-shot-classes", "3", "--shots", "0"], "--shots must be at least 1"),
-        (["--ignore-real-digits", "1.5"], "must be in \\[0, 1\\], got 1.5"),
+        (["--ignore-real-digits", "1.5"], "--ignore-real-digits must be in \\[0, 1\\], got 1.5"),
+        (["--exposure", "-0.1"], "--exposure must be in \\[0, 1\\], got -0.1"),
     ],
 )
 def test_invalid_class_options(gtsrb_training, tmp_path, option, message):
