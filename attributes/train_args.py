@@ -49,7 +49,7 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--augment-strength", type=float, default=1.0,
                         help="scale of geometric and photometric augmentation; 0 turns it off")
     parser.add_argument("--exposure", type=float, default=0.0, metavar="PROBABILITY",
-                        help="probability per training image of an over- or underexposed copy, "
+                        help="probability that augmentation over- or underexposes a training image, "
                         "at augment strength 1 (default: 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,

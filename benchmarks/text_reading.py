@@ -10,8 +10,8 @@ never saw, drawn from the same distribution. For each stop word of
 ``STOP_WORDS`` it reports the share of signs showing it that the text head
 reads exactly, on all plates and on octagons alone. The other words (half sign
 words such as YIELD, half random letters) are reported together. GTSRB has
-no text but STOP, so this is the only measure of reading other words; it
-says nothing about real photos of them.
+no text but STOP, so this is the only measure of reading other words. It
+does not measure real photos of them.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def read_words(predictor: AttributePredictor, images: np.ndarray, words: list[st
 
 
 def main(args: argparse.Namespace) -> dict:
+    if args.count < 1 or args.workers < 1:
+        raise ValueError(f"--count and --workers must be at least 1, got {args.count} and {args.workers}")
     model, metadata = load_attribute_net(args.weights)
     trained_seed = metadata.get("arguments", {}).get("seed")
     if trained_seed is not None and str(args.seed) == str(trained_seed):
@@ -90,7 +92,7 @@ if __name__ == "__main__":
     arguments = get_args_parser().parse_args()
     try:
         result = main(arguments)
-    except SignrulesError as error:
+    except (SignrulesError, ValueError) as error:
         print(f"text_reading: error: {error}", file=sys.stderr)
         sys.exit(2)
     if arguments.json:

@@ -82,8 +82,9 @@ def hue_degrees(rgb: torch.Tensor) -> torch.Tensor:
 def test_augment_keeps_red_red():
     # Colour is a label: at twice the default strength, the hue of a red
     # plate turns by at most 0.04 turns (14 degrees), and gamma adds up to
-    # about 8 degrees more. Exposure is off: its clipping pales a red plate
-    # towards white, which test_augment_exposure_clips_and_darkens checks.
+    # about 8 degrees more. Exposure stays off, because its clipping pales a
+    # red plate towards white. test_augment_exposure_clips_and_darkens checks
+    # that.
     images = torch.zeros(128, 3, 32, 32)
     images[:, 0] = 0.8
     images[:, 1] = 0.1
@@ -176,9 +177,9 @@ def test_augment_repr_names_settings():
 
 
 def test_augment_exposure_clips_and_darkens():
-    # Exposure alone, on every image: about half come out overexposed, red
-    # clipped to 1 and green lifted with it (the plate's mean of 0.3 goes to
-    # 0.6 or more), and half underexposed, at under two thirds of their
+    # Exposure alone, on every image. About half come out overexposed: the
+    # plate's mean of 0.3 goes to 0.6 or more, red clips to 1 and green rises
+    # with it. The other half come out at under two thirds of their
     # brightness. Red stays the largest channel, because the clip never
     # reorders channels.
     images = torch.zeros(256, 3, 32, 32)

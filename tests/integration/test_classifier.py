@@ -29,9 +29,9 @@ def test_validation_images_classified(classifier, validation_sample):
 
     # 129 images, 3 per class from tracks the network never saw: at most
     # four mistakes, and no class with more than two. The sample weighs the
-    # rare classes 15 and 16 like the common ones, and each of them has a
-    # validation track that the shipped weights mostly reject (one dark,
-    # one overexposed), so one or two misses there are expected.
+    # rare class 15 like the common ones, and one of its validation tracks
+    # is dirty enough that the shipped weights mostly reject it, so two
+    # misses there are expected. The bound leaves one miss of margin.
     per_class = Counter(expected_sign for _, expected_sign, _ in wrong)
     assert len(wrong) <= 4, wrong
     assert max(per_class.values(), default=0) <= 2, wrong
