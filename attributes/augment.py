@@ -3,8 +3,8 @@
 ``TrainAugment`` changes geometry (rotation, scale, translation, shear and
 a mild perspective, all in one ``grid_sample`` call per batch) and the
 photograph (brightness, contrast, saturation, gamma, a small hue shift,
-over- and underexposure, blur, low resolution, sensor noise, compression
-blocks). It never flips an image: a mirrored "keep right" is "keep left",
+over- and underexposure, stains, occluding bars, blur, low resolution,
+sensor noise, compression blocks). It never flips an image: a mirrored "keep right" is "keep left",
 and mirrored digits are no digits. Hue moves by a few degrees only,
 because colour is a label: a large shift turns a red rim blue.
 """
@@ -45,6 +45,8 @@ class _Ranges:
     gamma: float
     hue: float
     exposure: float
+    stains: float
+    occlusion: float
     blur: float
     low_resolution: float
     noise: float
@@ -70,6 +72,10 @@ class TrainAugment:
       a red rim pales towards white) and half underexposed (scaled to a mean
       of 0.08 to 0.18). It defaults to 0, because a network trained with
       0.1 was no better on the validation split;
+    - ``stains``: the probability per image of dirt on the sign, blotches
+      a few pixels wide that darken and tint it;
+    - ``occlusion``: the probability per image of a bar across the edge of
+      the crop (a pole, branch or barrier in front of the sign);
     - ``blur``, ``low_resolution``, ``blocks``: the probability per image;
     - ``noise``: the largest standard deviation of Gaussian sensor noise.
     """
@@ -89,6 +95,8 @@ class TrainAugment:
         gamma: float = 1.4,
         hue: float = 0.02,
         exposure: float = 0.0,
+        stains: float = 0.0,
+        occlusion: float = 0.0,
         blur: float = 0.3,
         low_resolution: float = 0.25,
         noise: float = 0.03,
@@ -112,6 +120,8 @@ class TrainAugment:
         _check_range("hue", hue, 0.0, 0.05)
         for name, probability in (
             ("exposure", exposure),
+            ("stains", stains),
+            ("occlusion", occlusion),
             ("blur", blur),
             ("low_resolution", low_resolution),
             ("blocks", blocks),
@@ -132,6 +142,8 @@ class TrainAugment:
             gamma,
             hue,
             exposure,
+            stains,
+            occlusion,
             blur,
             low_resolution,
             noise,
@@ -158,6 +170,7 @@ class TrainAugment:
         sampler = _Sampler(images.shape[0], generator, images.device)
         result = self._warp(images, sampler)
         result = self._colour(result, sampler)
+        result = self._clutter(result, sampler)
         result = self._degrade(result, sampler)
         return result.clamp_(0.0, 1.0)
 
@@ -255,6 +268,56 @@ class TrainAugment:
         gain = torch.where(over, (target / mean).clamp(min=1.0), (target / mean).clamp(max=1.0))
         gain = torch.where(badly_exposed, gain, torch.ones_like(gain))
         return (images * gain.view(shape).to(images.dtype)).clamp(max=1.0)
+
+    # --- dirt and occluders ------------------------------------------------
+
+    def _clutter(self, images: torch.Tensor, sampler: _Sampler) -> torch.Tensor:
+        """Stain some signs and put a bar in front of others.
+
+        Real tracks show plates with grime that the digit reader takes for
+        digits and the pictogram embedding for a pictogram, and barriers or
+        branches across a crop's edge. At probability 0 nothing is drawn,
+        so runs without them keep their random stream.
+        """
+        ranges, strength = self.ranges, self.strength
+        count, _, height, width = images.shape
+        shape = (count, 1, 1, 1)
+
+        probability = min(ranges.stains * strength, 1.0)
+        if probability > 0.0:
+            stained = sampler.chance(probability)
+            # Blotches: smooth noise from a coarse grid, kept where it is
+            # high, so that stains cover about a fifth of the crop.
+            grid = sampler.normal(torch.Size((count, 1, 6, 6))).to(images.dtype)
+            field = F.interpolate(grid, size=(height, width), mode="bicubic", align_corners=False)
+            blotches = ((field - 0.8) / 0.8).clamp(0.0, 1.0)
+            depth = (sampler.uniform(0.2, 0.55) * stained).view(shape).to(images.dtype)
+            # Grime is brownish or greenish grey, not a saturated colour.
+            tint = 1.0 + 0.15 * sampler.normal(torch.Size((count, 3, 1, 1))).to(images.dtype).clamp(-2, 2)
+            images = images * (1.0 - depth * blotches * tint)
+
+        probability = min(ranges.occlusion * strength, 1.0)
+        if probability > 0.0:
+            occluded = sampler.chance(probability)
+            # A band at angle theta, whose centre line passes 0.3 to 0.45 of
+            # the crop from its centre, 8 to 20 % of the crop wide: it covers
+            # part of the rim, rarely the legend.
+            theta = sampler.uniform(0.0, 2 * math.pi).view(count, 1, 1)
+            offset = sampler.uniform(0.3, 0.45).view(count, 1, 1)
+            half_width = sampler.uniform(0.04, 0.10).view(count, 1, 1)
+            ys = (torch.arange(height, device=images.device, dtype=images.dtype) + 0.5) / height - 0.5
+            xs = (torch.arange(width, device=images.device, dtype=images.dtype) + 0.5) / width - 0.5
+            grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
+            distance = grid_x[None] * torch.cos(theta) + grid_y[None] * torch.sin(theta) - offset
+            edge = 1.0 / max(height, width)
+            band = ((half_width - distance.abs()) / edge + 0.5).clamp(0.0, 1.0)
+            band = band * occluded.view(count, 1, 1).to(images.dtype)
+            # Dark to mid grey, with some brown or yellow (barriers, wood).
+            level = sampler.uniform(0.05, 0.6).view(count, 1, 1, 1)
+            cast = 1.0 + 0.25 * sampler.normal(torch.Size((count, 3, 1, 1))).clamp(-2, 2)
+            colour = (level * cast).clamp(0.0, 1.0).to(images.dtype)
+            images = images + band[:, None] * (colour - images)
+        return images
 
     # --- camera degradations -----------------------------------------------
 

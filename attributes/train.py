@@ -181,9 +181,10 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schem
 
     log.info("swapping digits in %d crops from %d speed-limit images", count, len(usable))
     usable = np.array(usable)
-    images, numbers, sources = cached_swap_digits_batch(data.images[usable], count, seed, progress)
     # One lookup for all sources: the class table is read once per call.
     source_records = attribute_records(data.class_ids[usable])
+    old_numbers = [str(record["digits"]) for record in source_records]
+    images, numbers, sources = cached_swap_digits_batch(data.images[usable], old_numbers, count, seed, progress)
     swapped_records = []
     for number, source in zip(numbers, sources):
         record = dict(source_records[source])
@@ -427,7 +428,8 @@ def main(args: argparse.Namespace) -> dict[str, float]:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Raise ValueError for an out-of-range option before minutes of loading and rendering."""
-    for option, value in (("--ignore-real-digits", args.ignore_real_digits), ("--exposure", args.exposure)):
+    for option, value in (("--ignore-real-digits", args.ignore_real_digits), ("--exposure", args.exposure),
+                          ("--stains", args.stains), ("--occlusion", args.occlusion)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
 
@@ -460,7 +462,8 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15
     )
-    augment = TrainAugment(strength=args.augment_strength, exposure=args.exposure)
+    augment = TrainAugment(strength=args.augment_strength, exposure=args.exposure,
+                           stains=args.stains, occlusion=args.occlusion)
 
     start_epoch = 0
     if args.resume and checkpoint_path.exists():

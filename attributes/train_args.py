@@ -51,6 +51,12 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--exposure", type=float, default=0.0, metavar="PROBABILITY",
                         help="probability that augmentation over- or underexposes a training image, "
                         "at augment strength 1 (default: 0)")
+    parser.add_argument("--stains", type=float, default=0.0, metavar="PROBABILITY",
+                        help="probability that augmentation stains a training image with dirt "
+                        "(default: 0)")
+    parser.add_argument("--occlusion", type=float, default=0.0, metavar="PROBABILITY",
+                        help="probability that augmentation puts a bar across the edge of a training "
+                        "image (default: 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run")
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
                         help="read digits and text with their own branch on the 1/4-resolution feature "

@@ -76,7 +76,7 @@ def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -
     rng = np.random.default_rng(0)
     images = []
     for index in rng.permutation(plates):
-        swapped = swap_digits(data.images[index], rng, number)
+        swapped = swap_digits(data.images[index], str(records[index]["digits"]), rng, number)
         if swapped is not None:
             images.append(swapped[0])
         if len(images) == count:

@@ -7,46 +7,55 @@ look exactly like real photos. Swapping the digits of real speed-limit
 crops for random rendered numbers gives images with real plates, lighting
 and blur whose digits must be read.
 
-Per image, at 4x resolution: the dark pixels inside the central disc are
-the legend. Their bounding box is filled with the plate as it looks around
-it (a blur of the plate pixels only, so that shading and glare continue
-across the box). A number, a speed such as 60 or any 1-3 digits, is drawn
-into a box of the same height and centre, in the colour of the legend's
-core. The image is then scaled back down, which blurs the new digits like
-the old ones. Crops where no legend is found are skipped.
+Per image: the number the crop shows (known from its class) is located by
+template matching (``legend_fit``), which also gives its height, width,
+stroke weight and blur. At 4x resolution the legend's box is filled with
+the plate as it looks around it (a blur of the plate pixels only, so that
+shading and glare continue across the box). A new number, a speed such as
+60 or any 1-3 digits, is drawn with the fitted height, stretch, weight and
+blur, centred where the old one was, in the colour of the old legend's
+core. The image is then scaled back down. Crops where the legend is not
+found are skipped.
 
-A swap that stands out (a flat patch, grey digits) would let the network
-tell swaps from real plates, so the fill and the ink colour follow the
-real crop as closely as they can.
+A swap that stands out (a flat patch, grey or narrow digits) would let the
+network tell swaps from real plates, and a "6" drawn unlike a printed one
+teaches it nothing about real plates. So the fill, the ink and the shape
+of the digits follow the real crop as closely as they can.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 from scipy.ndimage import gaussian_filter
 from tqdm import tqdm
 
 from signrules.attributes.synth.dataset import cache_dir
-from signrules.attributes.synth.lettering import letter_mask
+from signrules.attributes.synth.legend_fit import LegendFit, fit_legend, number_mask
 from signrules.attributes.synth.sampling import SIGN_NUMBERS
 
-__all__ = ["cached_swap_digits_batch", "swap_digits", "swap_digits_batch"]
+__all__ = ["ErasedPlate", "cached_swap_digits_batch", "draw_number", "erase_legend", "swap_digits",
+           "swap_digits_batch"]
 
 # Bump when swap_digits changes what it draws, so that old caches are unused.
-SWAP_VERSION = 4
+SWAP_VERSION = 5
 
 log = logging.getLogger(__name__)
 
 _SCALE = 4
 
-# The legend lies inside a disc around the centre of the crop, whose radius
+# The plate lies inside a disc around the centre of the crop, whose radius
 # is this fraction of the crop size: inside the red rim of a sign that fills
-# about 80 % of the crop (the rim begins at about 0.3).
-_LEGEND_RADIUS = 0.25
+# about 80 % of the crop (the rim begins at about 0.32).
+_PLATE_RADIUS = 0.3
+
+# A new number may be at most twice this wide (fraction of the crop size),
+# so that it stays inside the rim.
+_LEGEND_HALF_WIDTH = 0.27
 
 
 def _random_number(rng: np.random.Generator) -> str:
@@ -61,49 +70,63 @@ def _random_number(rng: np.random.Generator) -> str:
     return first + "".join(str(d) for d in rng.integers(0, 10, length - 1))
 
 
-def swap_digits(image: np.ndarray, rng: np.random.Generator, number: str | None = None) -> tuple[np.ndarray, str] | None:
-    """Return ``image`` with its digits replaced by ``number`` (random if None), or None.
+@dataclass(frozen=True)
+class ErasedPlate:
+    """A speed-limit crop with its legend erased, ready for new numbers.
 
-    ``image`` is a uint8 (H, W, 3) crop of a sign that shows digits. None
-    means no legend was found where digits should be.
+    ``erased`` is the crop at 4x with the legend's box filled with plate,
+    and ``edited`` how much of each pixel the fill replaced (both uint8, to
+    keep thousands of them in memory). ``ink`` is the old legend's core
+    colour and ``fit`` where and how it was printed.
     """
+
+    image: np.ndarray
+    erased: np.ndarray
+    edited: np.ndarray
+    ink: np.ndarray
+    fit: LegendFit
+
+
+def erase_legend(image: np.ndarray, old_number: str, fit: LegendFit | None = None) -> ErasedPlate | None:
+    """Return ``image`` with the number ``old_number`` erased, or None where the legend is not found.
+
+    ``image`` is a uint8 (H, W, 3) crop of a sign that shows the digits
+    ``old_number``. ``fit`` is ``fit_legend(image, old_number)`` when the caller has
+    it already.
+    """
+    fit = fit if fit is not None else fit_legend(image, old_number)
+    if fit is None:
+        return None
+
     size = image.shape[0]
     large = np.asarray(Image.fromarray(image).resize((size * _SCALE,) * 2, Image.BICUBIC)).astype(np.float32)
     side = large.shape[0]
     yy, xx = np.mgrid[0:side, 0:side]
     centre = (side - 1) / 2
-    disc = (yy - centre) ** 2 + (xx - centre) ** 2 <= (_LEGEND_RADIUS * side) ** 2
-
+    disc = (yy - centre) ** 2 + (xx - centre) ** 2 <= (_PLATE_RADIUS * side) ** 2
     luminance = large @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    inside = luminance[disc]
-    plate_level, ink_level = np.percentile(inside, 85), np.percentile(inside, 5)
-    # Thresholds from GTSRB: speed-limit crops have a median contrast of
-    # about 65 between plate and legend and 25-55 % legend pixels in the
-    # disc; blank plates a median contrast of about 20.
-    if plate_level - ink_level < 30:
-        return None  # too little contrast to tell the legend from the plate
-    # Ink is dark and not red: the red rim can reach into the disc on
-    # off-centre crops, and it must not count as legend.
     redness = large[..., 0] - large[..., 1:].max(axis=2)
-    ink = disc & (luminance < (plate_level + ink_level) / 2) & (redness < 40)
-    if ink.sum() < 0.15 * disc.sum():
-        return None
 
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
-    height = bottom - top
-    if height < 0.15 * side or height > 0.6 * side:
+    # The old legend as the fit drew it, at this scale.
+    old = _placed(number_mask(old_number, fit.weight), fit.centre_x * _SCALE, fit.centre_y * _SCALE,
+                  fit.width * _SCALE, fit.height * _SCALE, side)
+    # The legend's core colour: the darkest sixth of the box, which lies
+    # well inside the strokes (a legend covers about a third of its box).
+    # Edge pixels are half plate and would draw the new digits grey.
+    box = _placed(np.ones((1, 1), np.uint8), fit.centre_x * _SCALE, fit.centre_y * _SCALE,
+                  fit.width * _SCALE, fit.height * _SCALE, side) > 0
+    box_luminance = luminance[box]
+    if box_luminance.size < 16:
         return None
-
-    # The plate's typical colour, from the non-legend pixels between the
-    # glyphs' box and the disc edge, so that the erased box does not stand out.
-    plate = disc & ~ink & (luminance >= (plate_level + ink_level) / 2) & (redness < 40)
-    plate_colour = np.median(large[plate], axis=0)
-    # The legend's core colour: its darkest third, because the edge pixels
-    # of the mask are half plate and would draw the new digits grey.
-    ink_luminance = luminance[ink]
-    core = ink & (luminance <= np.percentile(ink_luminance, 33))
+    core = box & (luminance <= np.percentile(box_luminance, 16))
     ink_colour = np.median(large[core], axis=0)
+
+    # The plate: disc pixels away from the old legend and not red.
+    near_ink = gaussian_filter(old, _SCALE) > 0.05
+    plate = disc & ~near_ink & (redness < 40)
+    if plate.sum() < 0.1 * disc.sum():
+        return None
+    plate_colour = np.median(large[plate], axis=0)
 
     # The plate behind the legend: a normalised blur of the plate pixels, so
     # the fill keeps the plate's shading. Far from any plate pixel the
@@ -114,95 +137,139 @@ def swap_digits(image: np.ndarray, rng: np.random.Generator, number: str | None 
     known = coverage > 1e-3
     background = np.where(known[..., None], spread / np.maximum(coverage, 1e-3)[..., None], plate_colour)
 
-    # Erase the old legend with that fill, feathered at the edges.
+    # Erase the old legend's box with that fill, feathered at the edges.
     pad = max(2, side // 40)
+    top = int(fit.centre_y * _SCALE - fit.height * _SCALE / 2)
+    left = int(fit.centre_x * _SCALE - fit.width * _SCALE / 2)
+    bottom, right = int(top + fit.height * _SCALE) + 1, int(left + fit.width * _SCALE) + 1
     erase = np.zeros((side, side), np.float32)
     erase[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad] = 1.0
-    erase = np.asarray(Image.fromarray((erase * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(pad)))
-    erase = (erase.astype(np.float32) / 255.0)[..., None]
-    result = large * (1 - erase) + background * erase
+    erase = gaussian_filter(erase, pad / 2)
+    erased = large * (1 - erase[..., None]) + background * erase[..., None]
+    return ErasedPlate(
+        image=image,
+        erased=np.clip(np.rint(erased), 0, 255).astype(np.uint8),
+        edited=np.clip(np.rint(erase * 255), 0, 255).astype(np.uint8),
+        ink=ink_colour,
+        fit=fit,
+    )
 
-    # Draw the new number with the old one's height and centre; digits keep
-    # the old legend's width per digit where the plate allows.
+
+def draw_number(plate: ErasedPlate, rng: np.random.Generator, number: str | None = None) -> tuple[np.ndarray, str]:
+    """Return the erased ``plate`` with ``number`` (random if None) drawn in, at the crop's size."""
+    fit, side = plate.fit, plate.erased.shape[0]
+    size = plate.image.shape[0]
+
+    # Draw the new number as the old one was drawn: same height, centre,
+    # stretch against the face's natural width, weight and blur, with a
+    # little jitter so the network cannot key on exact copies. One in five
+    # uses the rounder "sans" face of other countries' signs.
     number = number if number is not None else _random_number(rng)
-    # Mostly the DIN face of the real plates, at its own weight or one step
-    # lighter or heavier. Swaps that were all bolder than the real legend
-    # would teach the network that a bold "6" is a 6 and a real one an 8.
-    font = "din" if rng.random() < 0.7 else "sans"
-    weight = int(rng.choice([-1, 0, 0, 1]))
-    mask = letter_mask(number, 128, font=font, spacing=float(rng.uniform(0.02, 0.12)), weight=weight)
-    # The old box is tight around the ink, so the new one is too.
-    ink_rows = np.flatnonzero(mask.max(axis=1))
-    mask = mask[ink_rows[0] : ink_rows[-1] + 1]
-    old_digits = max(1, round((right - left) / (0.62 * height)))
-    per_digit = (right - left) / old_digits
-    width = min(int(per_digit * len(number)), int(2 * _LEGEND_RADIUS * side * 0.95))
-    mask_image = Image.fromarray(mask).resize((max(1, width), height), Image.LANCZOS)
-    alpha = np.zeros((side, side), np.float32)
-    x0 = int(round((left + right) / 2 - width / 2))
-    x0 = min(max(x0, 0), side - width)
-    alpha[top:bottom, x0 : x0 + width] = np.asarray(mask_image, dtype=np.float32) / 255.0
-    # Real legends are soft at their edges (most crops were enlarged from
-    # fewer pixels), so the new digits get a random blur up to about one
-    # pixel of the final crop.
-    alpha = gaussian_filter(alpha, float(rng.uniform(0.0, 1.0)) * _SCALE)[..., None]
-    result = result * (1 - alpha) + ink_colour * alpha
+    font = "din" if rng.random() < 0.8 else "sans"
+    # Weights in steps of 0.005 keep the number masks cacheable.
+    weight = round((fit.weight + float(rng.normal(0.0, 0.01))) / 0.005) * 0.005
+    mask = number_mask(number, weight, font)
+    height = fit.height * _SCALE * float(rng.uniform(0.95, 1.05))
+    width = height * mask.shape[1] / mask.shape[0] * fit.stretch * float(rng.uniform(0.9, 1.1))
+    width = min(width, 2 * _LEGEND_HALF_WIDTH * side)
+    alpha = _placed(mask, fit.centre_x * _SCALE, fit.centre_y * _SCALE, width, height, side)
+    # Scaling back down blurs by about half a crop pixel on its own, which
+    # the fitted blur already contains.
+    blur = np.sqrt(max(0.0, (fit.blur + float(rng.normal(0.0, 0.15))) ** 2 - 0.25))
+    if blur > 0:
+        alpha = gaussian_filter(alpha, blur * _SCALE)
+    result = plate.erased * (1 - alpha[..., None]) + plate.ink * alpha[..., None]
 
     # Scale back down, and keep the original pixels outside the edited box
     # so that resampling does not touch the rim and background.
     small = Image.fromarray(np.clip(result, 0, 255).astype(np.uint8)).resize((size, size), Image.LANCZOS)
-    edited = np.maximum(erase[..., 0], alpha[..., 0])
-    weight = np.asarray(Image.fromarray((edited * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR))
-    weight = (weight.astype(np.float32) / 255.0)[..., None]
-    blended = image.astype(np.float32) * (1 - weight) + np.asarray(small, dtype=np.float32) * weight
+    edited = np.clip(np.maximum(plate.edited / 255.0, gaussian_filter(alpha, _SCALE) * 4), 0.0, 1.0)
+    keep = np.asarray(Image.fromarray((edited * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR))
+    keep = (keep.astype(np.float32) / 255.0)[..., None]
+    blended = plate.image.astype(np.float32) * (1 - keep) + np.asarray(small, dtype=np.float32) * keep
     return np.clip(np.rint(blended), 0, 255).astype(np.uint8), number
 
 
-def swap_digits_batch(images: np.ndarray, count: int, seed: int,
+def swap_digits(image: np.ndarray, old_number: str, rng: np.random.Generator, number: str | None = None,
+                fit: LegendFit | None = None) -> tuple[np.ndarray, str] | None:
+    """Return ``image`` with its digits ``old_number`` replaced by ``number`` (random if None), or None.
+
+    ``erase_legend`` then ``draw_number``; None means the legend was not found.
+    """
+    plate = erase_legend(image, old_number, fit)
+    return draw_number(plate, rng, number) if plate is not None else None
+
+
+def _placed(mask: np.ndarray, centre_x: float, centre_y: float, width: float, height: float,
+            side: int) -> np.ndarray:
+    """Return a side x side float map with ``mask`` resized to width x height at the given centre."""
+    w, h = max(1, int(round(width))), max(1, int(round(height)))
+    resized = np.asarray(Image.fromarray(mask).resize((w, h), Image.BILINEAR), dtype=np.float32)
+    canvas = np.zeros((side, side), np.float32)
+    top, left = int(round(centre_y - h / 2)), int(round(centre_x - w / 2))
+    y0, x0 = max(top, 0), max(left, 0)
+    y1, x1 = min(top + h, side), min(left + w, side)
+    if y1 > y0 and x1 > x0:
+        canvas[y0:y1, x0:x1] = resized[y0 - top : y1 - top, x0 - left : x1 - left]
+    return np.clip(canvas, 0.0, 1.0)
+
+
+def swap_digits_batch(images: np.ndarray, old_number: list[str], count: int, seed: int,
                       progress: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Make ``count`` digit swaps from randomly chosen ``images``.
+    """Make ``count`` digit swaps from randomly chosen ``images``, which show the numbers ``old_number``.
 
     Returns the new images, their numbers, and the index of the source image
     of each, so that the caller can copy the source's other labels.
-    ``progress`` shows a bar: 60,000 swaps take about 5 minutes on one core.
+    ``progress`` shows a bar: 60,000 swaps take about 10 minutes on one core.
     """
+    if len(old_number) != len(images):
+        raise ValueError(f"got {len(images)} images but {len(old_number)} old_number numbers")
     rng = np.random.default_rng(seed)
+    plates: dict[int, ErasedPlate | None] = {}
     out_images, numbers, sources = [], [], []
     attempts = 0
     bar = tqdm(total=count, desc="swapping digits", unit="img", disable=not progress)
     while len(out_images) < count and attempts < 3 * count:
         attempts += 1
         source = int(rng.integers(len(images)))
-        swapped = swap_digits(images[source], rng)
-        if swapped is None:
+        # Each source is fitted and erased once: most are drawn several times.
+        if source not in plates:
+            plates[source] = erase_legend(images[source], old_number[source])
+        if plates[source] is None:
             continue
+        swapped = draw_number(plates[source], rng)
         out_images.append(swapped[0])
         numbers.append(swapped[1])
         sources.append(source)
         bar.update()
     bar.close()
+    found = sum(plate is not None for plate in plates.values())
+    log.info("found the legend in %d of %d speed-limit crops tried", found, len(plates))
     if len(out_images) < count:
         log.warning("made %d of %d digit swaps; no legend found in the other crops", len(out_images), count)
     shape = (0, *images.shape[1:])
     return (np.stack(out_images) if out_images else np.zeros(shape, np.uint8)), numbers, np.array(sources, dtype=np.int64)
 
 
-def cached_swap_digits_batch(images: np.ndarray, count: int, seed: int,
+def cached_swap_digits_batch(images: np.ndarray, old_number: list[str], count: int, seed: int,
                              progress: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
     """``swap_digits_batch``, stored in the cache folder.
 
     Swapping takes minutes for tens of thousands of crops, and a resumed
     training run needs the same swaps again. The key covers the source
-    pixels, so a different class selection never reads another's swaps.
+    pixels and numbers, so a different class selection never reads
+    another's swaps.
     """
-    digest = hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:20]
+    hasher = hashlib.sha1(np.ascontiguousarray(images).tobytes())
+    hasher.update(",".join(old_number).encode())
+    digest = hasher.hexdigest()[:20]
     path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}-{digest}.npz"
     if path.exists():
         with np.load(path) as stored:
             log.info("loaded %d digit swaps from %s", len(stored["images"]), path)
             return stored["images"], [str(n) for n in stored["numbers"]], stored["sources"]
 
-    swapped, numbers, sources = swap_digits_batch(images, count, seed, progress)
+    swapped, numbers, sources = swap_digits_batch(images, old_number, count, seed, progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write under a temporary name first: a killed run must not leave a
     # truncated cache that a later run would trust.

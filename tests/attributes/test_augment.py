@@ -205,3 +205,51 @@ def test_augment_exposure_clips_and_darkens():
 def test_augment_rejects_exposure_outside_range():
     with pytest.raises(ValueError, match="exposure"):
         TrainAugment(exposure=1.5)
+
+
+ONLY_GEOMETRY_OFF = dict(
+    rotation=0.0, scale=(1.0, 1.0), translation=0.0, shear=0.0, perspective=0.0,
+    brightness=0.0, contrast=0.0, saturation=0.0, gamma=1.0, hue=0.0,
+    blur=0.0, low_resolution=0.0, noise=0.0, blocks=0.0,
+)
+
+
+def test_augment_stains_darken_in_blotches():
+    # Stains only darken, and only part of each image: a grey plate keeps
+    # most of its pixels and loses up to about half the brightness of others.
+    images = torch.full((64, 3, 32, 32), 0.8)
+    result = TrainAugment(1.0, stains=1.0, **ONLY_GEOMETRY_OFF)(images, seeded(3))
+    darkened = (images - result).amax(dim=1)
+
+    assert bool((result <= images + 1e-6).all())
+    assert float((darkened > 0.05).float().mean()) > 0.05
+    assert float((darkened < 0.01).float().mean()) > 0.4
+    assert float(darkened.amax(dim=(1, 2)).mean()) > 0.15
+
+
+def test_augment_occlusion_spares_the_centre():
+    # Bars cross the edge of the crop, never the middle where the legend is.
+    images = torch.full((64, 3, 32, 32), 0.9)
+    result = TrainAugment(1.0, occlusion=1.0, **ONLY_GEOMETRY_OFF)(images, seeded(4))
+    changed = (result - images).abs().amax(dim=1) > 0.05
+    yy, xx = torch.meshgrid(torch.arange(32) - 15.5, torch.arange(32) - 15.5, indexing="ij")
+    centre = (yy**2 + xx**2).sqrt() < 0.18 * 32
+
+    assert bool(changed.flatten(1).any(dim=1).all())
+    assert not bool(changed[:, centre].any())
+
+
+def test_augment_stains_and_occlusion_off_keep_random_stream():
+    # Runs from before these options must reproduce: at probability 0
+    # nothing is drawn, so the rest of the augmentation sees the same stream.
+    images = random_batch(count=32)
+    default = TrainAugment()(images, seeded(5))
+    explicit = TrainAugment(stains=0.0, occlusion=0.0)(images, seeded(5))
+
+    assert torch.equal(default, explicit)
+
+
+@pytest.mark.parametrize("option", ["stains", "occlusion"])
+def test_augment_rejects_clutter_outside_range(option):
+    with pytest.raises(ValueError, match=option):
+        TrainAugment(**{option: -0.1})

@@ -24,7 +24,7 @@ def crop(gtsrb_training):
 def test_swap_changes_only_centre(crop):
     image = crop(SPEED_30)
 
-    swapped, number = swap_digits(image, np.random.default_rng(0), "6")
+    swapped, number = swap_digits(image, "30", np.random.default_rng(0), "6")
     difference = np.abs(swapped.astype(int) - image.astype(int)).sum(axis=2)
     size = image.shape[0]
     yy, xx = np.mgrid[0:size, 0:size]
@@ -36,7 +36,7 @@ def test_swap_changes_only_centre(crop):
 
 
 def test_legend_found_on_speed_limits(crop):
-    results = [swap_digits(crop(SPEED_30, i), np.random.default_rng(i)) for i in range(0, 400, 20)]
+    results = [swap_digits(crop(SPEED_30, i), "30", np.random.default_rng(i)) for i in range(0, 400, 20)]
 
     assert sum(result is not None for result in results) >= 16
 
@@ -45,7 +45,7 @@ def test_blank_plate_mostly_skipped(crop):
     # "No vehicles" is a plain white disc, so there is no legend to replace;
     # the contrast test is a heuristic, and training only swaps plates that
     # show digits, so half of them skipped is enough here.
-    results = [swap_digits(crop(NO_VEHICLES, i), np.random.default_rng(i)) for i in range(0, 200, 20)]
+    results = [swap_digits(crop(NO_VEHICLES, i), "30", np.random.default_rng(i)) for i in range(0, 200, 20)]
 
     assert sum(result is None for result in results) >= 5
 
@@ -53,8 +53,8 @@ def test_blank_plate_mostly_skipped(crop):
 def test_batch_deterministic(crop):
     images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
 
-    first = swap_digits_batch(images, 12, seed=3)
-    second = swap_digits_batch(images, 12, seed=3)
+    first = swap_digits_batch(images, ["30"] * 10, 12, seed=3)
+    second = swap_digits_batch(images, ["30"] * 10, 12, seed=3)
 
     assert np.array_equal(first[0], second[0])
     assert first[1] == second[1]
@@ -67,10 +67,10 @@ def test_cached_batch_matches_uncached(crop, tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNRULES_CACHE", str(tmp_path))
     images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
 
-    fresh = swap_digits_batch(images, 8, seed=5)
-    written = cached_swap_digits_batch(images, 8, seed=5)
+    fresh = swap_digits_batch(images, ["30"] * 10, 8, seed=5)
+    written = cached_swap_digits_batch(images, ["30"] * 10, 8, seed=5)
     stored = list((tmp_path / "synth").glob("swaps-*.npz"))
-    read = cached_swap_digits_batch(images, 8, seed=5)
+    read = cached_swap_digits_batch(images, ["30"] * 10, 8, seed=5)
 
     assert len(stored) == 1
     for result in (written, read):
@@ -83,8 +83,8 @@ def test_cache_keyed_on_source_pixels(crop, tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNRULES_CACHE", str(tmp_path))
     images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
 
-    cached_swap_digits_batch(images, 4, seed=5)
-    cached_swap_digits_batch(images[::-1].copy(), 4, seed=5)
+    cached_swap_digits_batch(images, ["30"] * 10, 4, seed=5)
+    cached_swap_digits_batch(images[::-1].copy(), ["30"] * 10, 4, seed=5)
 
     assert len(list((tmp_path / "synth").glob("swaps-*.npz"))) == 2
 
@@ -95,7 +95,7 @@ def test_numbers_favour_those_signs_show(crop):
     # show, and the rest must still cover other digit strings.
     images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
 
-    _, numbers, _ = swap_digits_batch(images, 150, seed=7)
+    _, numbers, _ = swap_digits_batch(images, ["30"] * 10, 150, seed=7)
 
     on_signs = sum(number in SIGN_NUMBERS for number in numbers)
     assert 0.45 < on_signs / len(numbers) < 0.8

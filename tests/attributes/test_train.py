@@ -84,6 +84,8 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--few-shot-classes", "3", "--shots", "0"], "--shots must be at least 1"),
         (["--ignore-real-digits", "1.5"], "--ignore-real-digits must be in \\[0, 1\\], got 1.5"),
         (["--exposure", "-0.1"], "--exposure must be in \\[0, 1\\], got -0.1"),
+        (["--stains", "2"], "--stains must be in \\[0, 1\\], got 2.0"),
+        (["--occlusion", "-1"], "--occlusion must be in \\[0, 1\\], got -1.0"),
     ],
 )
 def test_invalid_class_options(gtsrb_training, tmp_path, option, message):

@@ -1,0 +1,222 @@
+"""Find the printed number on a real speed-limit crop by matching a template.
+
+A digit swap must draw its new number where the old one was, as tall, as
+wide and as bold, or the swapped plates look unlike real ones. Thresholding
+the dark pixels in the middle of the crop finds that box badly. On dark or
+off-centre crops the rim and background are as dark as the legend, and a
+wide "60" reaches past any disc small enough to exclude the rim. The box
+then comes out too tall and too narrow, and so do the digits drawn into it.
+
+The crop's class tells which number it shows, so the number is rendered in
+the DIN face at a grid of heights and widths. The placement whose mask
+correlates best with the crop's darkness wins: the correlation of the whole
+darkness map with the placed mask, at twice the crop size. Stroke weight
+and blur are then chosen the same way at that placement. A low best
+correlation means the legend was not found, and the crop is not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image
+from scipy.ndimage import distance_transform_edt, gaussian_filter, grey_closing
+from scipy.signal import fftconvolve
+
+from signrules.attributes.synth.lettering import letter_mask
+
+__all__ = ["LegendFit", "fit_legend", "number_mask"]
+
+# Matching runs at this many times the crop size: enough to place a
+# 32-pixel crop's legend to a quarter pixel.
+_SCALE = 2
+
+# The legend lies inside the rim, whose inner edge is at about 0.32 of the
+# crop size from the centre when the sign fills 80 % of the crop. A
+# three-digit legend reaches about 0.28.
+_SEARCH_RADIUS = 0.30
+
+# Half the size of the closing that estimates the plate behind the legend,
+# as a fraction of the crop: wider than a digit stroke.
+_CLOSING = 0.07
+
+# Grids of legend height (fraction of the crop size) and of horizontal
+# stretch against the DIN face's natural width. German signs print two
+# digits wider than DIN 1451 (a stretch of about 1.1 to 1.25) and three
+# digits condensed (about 0.65 to 0.85).
+_HEIGHTS = np.linspace(0.20, 0.46, 14)
+_STRETCHES = (0.55, 0.65, 0.75, 0.85, 0.95, 1.1, 1.25, 1.4)
+_WEIGHTS = (-0.02, 0.0, 0.015, 0.03, 0.045)
+
+# Font size at which numbers are rasterised for matching and drawing.
+_MASK_SIZE = 128
+_BLURS = (0.0, 0.35, 0.7, 1.0, 1.4)  # Gaussian sigma in crop pixels
+
+# The centre of the legend may lie this far (fraction of the crop size)
+# from the crop's centre.
+_MAX_OFFSET = 0.12
+
+# Below this correlation the best placement is not the legend.
+MIN_SCORE = 0.55
+
+
+@dataclass(frozen=True)
+class LegendFit:
+    """Where and how a crop's number is printed, in crop pixels.
+
+    ``stretch`` is the width over the DIN face's natural width at that
+    height. A new number drawn with the same stretch, weight and blur looks
+    like it was printed by the same sign maker.
+    """
+
+    centre_x: float
+    centre_y: float
+    height: float
+    width: float
+    stretch: float
+    weight: float
+    blur: float
+    score: float
+
+
+@lru_cache(maxsize=4096)
+def number_mask(number: str, weight: float = 0.0, font: str = "din") -> np.ndarray:
+    """Return ``number`` as a float mask in [0, 1], cropped to its ink.
+
+    ``weight`` grows (or, negative, thins) every stroke on each side by
+    that fraction of the digit height. The face's own strokes are about
+    0.13 of the height, and real sign faces vary by a few hundredths.
+    """
+    mask = letter_mask(number, _MASK_SIZE, font=font)
+    rows = np.flatnonzero(mask.max(axis=1))
+    mask = mask[rows[0] : rows[-1] + 1]
+    if weight:
+        reach = abs(weight) * mask.shape[0]
+        pad = int(np.ceil(reach)) + 1
+        ink = np.pad(mask >= 128, pad)
+        if weight > 0:
+            ink = distance_transform_edt(~ink) <= reach
+        else:
+            ink = distance_transform_edt(ink) > reach
+        # A light blur keeps the edges anti-aliased, as the face's own are.
+        mask = gaussian_filter(ink.astype(np.float32), 1.0)
+        rows = np.flatnonzero(mask.max(axis=1) > 0.05)
+        columns = np.flatnonzero(mask.max(axis=0) > 0.05)
+        mask = mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+        return np.ascontiguousarray(mask)
+    return mask.astype(np.float32) / 255.0
+
+
+def _darkness(image: np.ndarray) -> np.ndarray:
+    """Return how much darker each pixel is than the plate around it, 0 to 1, inside the search disc.
+
+    A black top-hat (grey closing minus the image) measures darkness
+    against the local plate, so that shading across the plate, and a rim
+    or background that is dark all over, do not look like legend. Red
+    pixels count as plate: the rim may reach into the disc.
+    """
+    pixels = image.astype(np.float32)
+    luminance = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    redness = pixels[..., 0] - pixels[..., 1:].max(axis=2)
+    side = image.shape[0]
+    yy, xx = np.mgrid[0:side, 0:side]
+    centre = (side - 1) / 2
+    disc = (yy - centre) ** 2 + (xx - centre) ** 2 <= (_SEARCH_RADIUS * side) ** 2
+
+    reach = 2 * int(round(_CLOSING * side)) + 1
+    tophat = grey_closing(luminance, size=(reach, reach)) - luminance
+    tophat = np.where(disc & (redness < 40), tophat, 0.0)
+    scale = np.percentile(tophat[disc], 98)
+    if scale <= 0:
+        return np.zeros((side, side), np.float32)
+    return np.clip(tophat / scale, 0.0, 1.0).astype(np.float32)
+
+
+def _correlation(darkness: np.ndarray, template: np.ndarray) -> np.ndarray:
+    """Return the correlation of the whole darkness map with ``template`` placed at each valid position.
+
+    The template counts as zero outside its box, so the score is computed
+    over the whole map rather than the box. A small template on one dark
+    glyph then leaves the other glyphs unexplained, and it scores lower
+    than one that covers the whole number.
+    """
+    h, w = template.shape
+    count = darkness.size
+    spread_template = np.sqrt(max((template**2).sum() - template.sum() ** 2 / count, 1e-12))
+    spread_darkness = np.sqrt(max((darkness**2).sum() - darkness.sum() ** 2 / count, 1e-12))
+    products = fftconvolve(darkness, template[::-1, ::-1], mode="valid")
+    return (products - darkness.sum() * template.sum() / count) / (spread_darkness * spread_template)
+
+
+def _place(darkness: np.ndarray, template: np.ndarray) -> tuple[float, int, int]:
+    """Return the best correlation of ``template`` with its centre near the middle, and its top-left corner."""
+    side = darkness.shape[0]
+    h, w = template.shape
+    if h >= side or w >= side:
+        return -1.0, 0, 0
+    scores = _correlation(darkness, template)
+    # Only placements whose centre lies near the crop's centre.
+    centre = (side - 1) / 2
+    tops = np.arange(scores.shape[0]) + (h - 1) / 2 - centre
+    lefts = np.arange(scores.shape[1]) + (w - 1) / 2 - centre
+    allowed = (np.abs(tops)[:, None] <= _MAX_OFFSET * side) & (np.abs(lefts)[None, :] <= _MAX_OFFSET * side)
+    scores = np.where(allowed, scores, -1.0)
+    top, left = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return float(scores[top, left]), int(top), int(left)
+
+
+def _resize(mask: np.ndarray, width: int, height: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(mask).resize((max(width, 1), max(height, 1)), Image.BILINEAR))
+
+
+def fit_legend(image: np.ndarray, number: str) -> LegendFit | None:
+    """Return where ``image``, a uint8 (H, W, 3) speed-limit crop, shows ``number``, or None.
+
+    None means that no placement correlates with the crop's dark pixels at
+    least ``MIN_SCORE``, as on crops that are too dark, too blurred or not
+    centred on the sign.
+    """
+    size = image.shape[0]
+    side = size * _SCALE
+    large = np.asarray(Image.fromarray(image).resize((side, side), Image.BICUBIC))
+    darkness = _darkness(large)
+
+    # Geometry first, at the face's own weight and a mild blur.
+    natural = number_mask(number)
+    aspect = natural.shape[1] / natural.shape[0]
+    best = (-1.0, 0, 0, 0, 0, 0.0)
+    for height_share in _HEIGHTS:
+        height = int(round(height_share * side))
+        for stretch in _STRETCHES:
+            width = int(round(height * aspect * stretch))
+            template = gaussian_filter(_resize(natural, width, height), 0.5 * _SCALE)
+            score, top, left = _place(darkness, template)
+            if score > best[0]:
+                best = (score, top, left, height, width, stretch)
+    score, top, left, height, width, stretch = best
+    if score < MIN_SCORE:
+        return None
+
+    # Then weight and blur at that placement.
+    best_weight, best_blur, best_score = 0, 0.0, -1.0
+    for weight in _WEIGHTS:
+        shaped = _resize(number_mask(number, weight), width, height)
+        for blur in _BLURS:
+            template = np.zeros_like(darkness)
+            template[top : top + height, left : left + width] = gaussian_filter(shaped, blur * _SCALE) if blur else shaped
+            candidate = _correlation(darkness, template)[0, 0]
+            if candidate > best_score:
+                best_weight, best_blur, best_score = weight, blur, float(candidate)
+
+    return LegendFit(
+        centre_x=(left + (width - 1) / 2) / _SCALE,
+        centre_y=(top + (height - 1) / 2) / _SCALE,
+        height=height / _SCALE,
+        width=width / _SCALE,
+        stretch=stretch,
+        weight=best_weight,
+        blur=best_blur,
+        score=max(score, best_score),
+    )

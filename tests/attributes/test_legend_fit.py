@@ -1,0 +1,101 @@
+"""Locating the printed number on a speed-limit crop: drawn plates with known answers, real crops."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from signrules.attributes.decode import decode_image
+from signrules.attributes.synth.legend_fit import fit_legend, number_mask
+
+SPEED_30, SPEED_120, NO_VEHICLES = 1, 8, 15
+
+
+def drawn_plate(number: str, height: float, stretch: float, centre: tuple[float, float]) -> np.ndarray:
+    """Return a 32-pixel crop of a white disc with a red rim, ``number`` drawn at a known box."""
+    scale, size = 8, 32
+    side = size * scale
+    image = Image.new("RGB", (side, side), (90, 110, 80))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([0.1 * side, 0.1 * side, 0.9 * side, 0.9 * side], fill=(200, 30, 40))
+    draw.ellipse([0.18 * side, 0.18 * side, 0.82 * side, 0.82 * side], fill=(235, 235, 230))
+
+    mask = number_mask(number)
+    h = height * scale
+    w = h * mask.shape[1] / mask.shape[0] * stretch
+    glyphs = Image.fromarray((mask * 255).astype(np.uint8)).resize((round(w), round(h)), Image.LANCZOS)
+    left, top = round(centre[0] * scale - w / 2), round(centre[1] * scale - h / 2)
+    image.paste((20, 20, 25), (left, top), glyphs)
+    return np.asarray(image.resize((size, size), Image.LANCZOS))
+
+
+@pytest.mark.parametrize(
+    ("number", "height", "stretch", "centre"),
+    [("30", 10.0, 1.1, (16.0, 16.0)), ("60", 11.5, 1.25, (15.0, 16.5)), ("120", 8.0, 1.0, (16.5, 15.5))],
+)
+def test_fit_recovers_drawn_legend(number, height, stretch, centre):
+    fit = fit_legend(drawn_plate(number, height, stretch, centre), number)
+
+    assert fit is not None
+    assert abs(fit.centre_x - centre[0]) <= 1.0
+    assert abs(fit.centre_y - centre[1]) <= 1.0
+    assert abs(fit.height - height) <= 0.15 * height
+    assert abs(fit.stretch - stretch) <= 0.2
+
+
+def test_fit_prefers_whole_number_to_one_glyph():
+    # A template of "30" shrunk onto the "0" alone correlates well with that
+    # glyph. Scoring over the whole map must still prefer the full number.
+    fit = fit_legend(drawn_plate("30", 11.0, 1.2, (16.0, 16.0)), "30")
+
+    assert fit is not None
+    assert fit.width > 10.0
+
+
+@pytest.fixture
+def crops(gtsrb_training):
+    def read(class_id: int, indices) -> list[np.ndarray]:
+        paths = sorted((gtsrb_training / "Images" / f"{class_id:05d}").glob("*.ppm"))
+        return [decode_image(paths[i]) for i in indices]
+
+    return read
+
+
+def test_fit_finds_most_real_legends(crops):
+    fits = [fit_legend(image, "30") for image in crops(SPEED_30, range(0, 600, 30))]
+    found = [fit for fit in fits if fit is not None]
+
+    assert len(found) >= 15
+    for fit in found:
+        assert abs(fit.centre_x - 16) < 4
+        assert abs(fit.centre_y - 16) < 4
+        assert 6 < fit.height < 15
+
+
+def test_three_digits_fit_condensed(crops):
+    # German signs print three digits condensed and a little lower than
+    # two, in a box of about the same width.
+    def median_fit(class_id: int, number: str) -> tuple[float, float]:
+        fits = [fit_legend(image, number) for image in crops(class_id, range(0, 600, 30))]
+        fits = [fit for fit in fits if fit is not None]
+        return float(np.median([fit.stretch for fit in fits])), float(np.median([fit.height for fit in fits]))
+
+    stretch_120, height_120 = median_fit(SPEED_120, "120")
+    stretch_30, height_30 = median_fit(SPEED_30, "30")
+
+    assert stretch_120 < 0.85 * stretch_30
+    assert height_120 < height_30
+
+
+def test_blank_plates_mostly_rejected(crops):
+    fits = [fit_legend(image, "30") for image in crops(NO_VEHICLES, range(0, 200, 20))]
+
+    assert sum(fit is None for fit in fits) >= 7
+
+
+def test_weight_grows_and_thins_strokes():
+    regular = number_mask("60").sum()
+
+    assert number_mask("60", 0.03).sum() > 1.2 * regular
+    assert number_mask("60", -0.02).sum() < 0.9 * regular
