@@ -18,7 +18,9 @@ crops of speed limits the network did see (``swap_digits``, the way training
 makes its digit swaps) and reports how often those are read. Reading the
 drawn number but not the real one points at a gap between rendered and
 printed digits. Missing both points at a network that recognises plates
-instead of reading them. ``--numbers 40,90`` does the same for numbers
+instead of reading them. The class's own crops with their number erased
+and drawn again compare printed and drawn digits on the same plates.
+``--numbers 40,90`` does the same for numbers
 that no class shows. ``--synthetic 800`` reads the digits of the first 800
 synthetic signs with digits in the training pool (100,000 signs, seed 0),
 which shows whether the head fits its own training data.
@@ -37,7 +39,7 @@ from signrules.attributes.errors import SignrulesError
 from signrules.attributes.gtsrb import attribute_records, load_gtsrb
 from signrules.attributes.inference import AttributePredictor
 from signrules.attributes.synth.dataset import render_dataset
-from signrules.attributes.synth.digit_swap import swap_digits
+from signrules.attributes.synth.digit_swap import draw_number, erase_legend, swap_digits
 from signrules.attributes.weights import load_attribute_net
 
 STRING_HEADS = ("digits", "text")
@@ -85,6 +87,33 @@ def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -
         return None
     read = predictor.predict(np.stack(images)).strings["digits"].decode()
     return sum(r == number for r in read) / len(read)
+
+
+def read_redrawn(predictor, images: np.ndarray, number: str, count: int) -> dict | None:
+    """Read up to ``count`` of a class's own crops with ``number`` erased and drawn again, and as printed.
+
+    The plate, the lighting and the number stay the same, and only the
+    digits change from printed to drawn. A network that reads the drawn
+    number much more often than the printed one still distinguishes the two.
+    """
+    rng = np.random.default_rng(0)
+    printed, redrawn = [], []
+    for index in rng.permutation(len(images)):
+        plate = erase_legend(images[index], number)
+        if plate is None:
+            continue
+        printed.append(images[index])
+        redrawn.append(draw_number(plate, rng, number)[0])
+        if len(redrawn) == count:
+            break
+    if not redrawn:
+        return None
+
+    def share(batch: list[np.ndarray]) -> float:
+        read = predictor.predict(np.stack(batch)).strings["digits"].decode()
+        return sum(r == number for r in read) / len(read)
+
+    return {"crops": len(redrawn), "redrawn_exact": share(redrawn), "printed_exact": share(printed)}
 
 
 def read_synthetic(predictor, count: int) -> dict[str, float]:
@@ -136,6 +165,8 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
         if swaps and target[0]:
             figures["classes"][str(class_id)]["swapped_exact"] = read_swapped(
                 predictor, data, excluded, target[0], swaps)
+            figures["classes"][str(class_id)]["redrawn"] = read_redrawn(
+                predictor, data.images[members], target[0], swaps)
 
     if synthetic:
         figures["synthetic"] = read_synthetic(predictor, synthetic)
@@ -169,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         if entry.get("swapped_exact") is not None:
             print(f'    "{entry["expected"]["digits"]}" drawn into seen speed-limit crops: '
                   f'{entry["swapped_exact"]:.1%} read exactly')
+        if entry.get("redrawn") is not None:
+            redrawn = entry["redrawn"]
+            print(f'    "{entry["expected"]["digits"]}" erased and drawn again in {redrawn["crops"]} of its own '
+                  f'crops: {redrawn["redrawn_exact"]:.1%} read exactly (as printed: {redrawn["printed_exact"]:.1%})')
     for number, share in figures["drawn_numbers"].items():
         if share is not None:
             print(f'"{number}" drawn into seen speed-limit crops: {share:.1%} read exactly')

@@ -240,8 +240,8 @@ def test_augment_occlusion_spares_the_centre():
 
 
 def test_augment_stains_and_occlusion_off_keep_random_stream():
-    # Runs from before these options must reproduce: at probability 0
-    # nothing is drawn, so the rest of the augmentation sees the same stream.
+    # Runs from before these options must reproduce. At probability 0
+    # nothing is drawn, so the rest of the augmentation gets the same stream.
     images = random_batch(count=32)
     default = TrainAugment()(images, seeded(5))
     explicit = TrainAugment(stains=0.0, occlusion=0.0)(images, seeded(5))

@@ -1,4 +1,4 @@
-"""Locating the printed number on a speed-limit crop: drawn plates with known answers, real crops."""
+"""Locating the printed number on a speed-limit crop: drawn plates with known boxes, real crops."""
 
 from __future__ import annotations
 
