@@ -98,11 +98,12 @@ def get_args_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain-epochs", type=int, default=6, help="epochs of each plain CNN")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
-    parser.add_argument("--plain-only", action="store_true",
-                        help="train the plain CNNs only, then stop (to train them while other work runs)")
-    parser.add_argument("--skip-plain", action="store_true",
-                        help="measure only the approaches without a plain CNN (rules and prototypes), "
-                             "to compare attribute networks without training three CNNs")
+    plain = parser.add_mutually_exclusive_group()
+    plain.add_argument("--plain-only", action="store_true",
+                       help="train the plain CNNs only, then stop (to train them while other work runs)")
+    plain.add_argument("--skip-plain", action="store_true",
+                       help="measure only the approaches without a plain CNN (rules and prototypes), "
+                            "to compare attribute networks without training three CNNs")
     return parser
 
 
@@ -363,19 +364,17 @@ def main(args: argparse.Namespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     new = ",".join(map(str, scenario.new))
 
-    if args.plain_only and args.skip_plain:
-        raise SystemExit("error: --plain-only and --skip-plain exclude each other")
     log.info("Training networks without classes %s", new)
-    plain_after = {}
+    plain_before, plain_after = None, {}
     if not args.skip_plain:
         plain_before, _ = train(work, "plain-before", ["--model", "plain", "--exclude-classes", new,
                                                        "--epochs", str(args.plain_epochs), "--batch-size", "128"])
-    for shots in () if args.skip_plain else scenario.shots:
-        arguments = ["--model", "plain", "--epochs", str(args.plain_epochs), "--batch-size", "128",
-                     "--few-shot-classes", ",".join(map(str, scenario.few_shot)), "--shots", str(shots)]
-        if scenario.zero_shot:
-            arguments += ["--exclude-classes", ",".join(map(str, scenario.zero_shot))]
-        plain_after[shots] = train(work, f"plain-after-{shots}shot", arguments)
+        for shots in scenario.shots:
+            arguments = ["--model", "plain", "--epochs", str(args.plain_epochs), "--batch-size", "128",
+                         "--few-shot-classes", ",".join(map(str, scenario.few_shot)), "--shots", str(shots)]
+            if scenario.zero_shot:
+                arguments += ["--exclude-classes", ",".join(map(str, scenario.zero_shot))]
+            plain_after[shots] = train(work, f"plain-after-{shots}shot", arguments)
     if args.plain_only:
         return {}
     attributes, attributes_seconds = train(work, "attributes", ["--exclude-classes", new, "--epochs", str(args.epochs)])

@@ -7,7 +7,7 @@ off-centre crops the rim and background are as dark as the legend, and a
 wide "60" reaches past any disc small enough to exclude the rim. The box
 then comes out too tall and too narrow, and so do the digits drawn into it.
 
-The crop's class tells which number it shows, so the number is rendered in
+The crop's class gives the number it shows, so that number is rendered in
 the DIN face at a grid of heights and widths. The placement whose mask
 correlates best with the crop's darkness wins: the correlation of the whole
 darkness map with the placed mask, at twice the crop size. Stroke weight
@@ -48,11 +48,14 @@ _CLOSING = 0.07
 # digits condensed (about 0.65 to 0.85).
 _HEIGHTS = np.linspace(0.20, 0.46, 14)
 _STRETCHES = (0.55, 0.65, 0.75, 0.85, 0.95, 1.1, 1.25, 1.4)
+
+# Grids of stroke weight (see ``number_mask``) and of blur (Gaussian sigma
+# in crop pixels), tried at the best placement.
 _WEIGHTS = (-0.02, 0.0, 0.015, 0.03, 0.045)
+_BLURS = (0.0, 0.35, 0.7, 1.0, 1.4)
 
 # Font size at which numbers are rasterised for matching and drawing.
 _MASK_SIZE = 128
-_BLURS = (0.0, 0.35, 0.7, 1.0, 1.4)  # Gaussian sigma in crop pixels
 
 # The centre of the legend may lie this far (fraction of the crop size)
 # from the crop's centre.
@@ -64,11 +67,12 @@ MIN_SCORE = 0.55
 
 @dataclass(frozen=True)
 class LegendFit:
-    """Where and how a crop's number is printed, in crop pixels.
+    """The position and style of a crop's printed number, in crop pixels.
 
     ``stretch`` is the width over the DIN face's natural width at that
     height. A new number drawn with the same stretch, weight and blur looks
-    like it was printed by the same sign maker.
+    like it was printed by the same sign maker. ``score`` is the correlation
+    of the chosen template with the crop's darkness.
     """
 
     centre_x: float
@@ -86,8 +90,8 @@ def number_mask(number: str, weight: float = 0.0, font: str = "din") -> np.ndarr
     """Return ``number`` as a float mask in [0, 1], cropped to its ink.
 
     ``weight`` grows (or, negative, thins) every stroke on each side by
-    that fraction of the digit height. The face's own strokes are about
-    0.13 of the height, and real sign faces vary by a few hundredths.
+    that fraction of the digit height. The DIN face's own strokes are about
+    0.14 of the height. The mask is cached and shared, so it is read-only.
     """
     mask = letter_mask(number, _MASK_SIZE, font=font)
     rows = np.flatnonzero(mask.max(axis=1))
@@ -104,9 +108,11 @@ def number_mask(number: str, weight: float = 0.0, font: str = "din") -> np.ndarr
         mask = gaussian_filter(ink.astype(np.float32), 1.0)
         rows = np.flatnonzero(mask.max(axis=1) > 0.05)
         columns = np.flatnonzero(mask.max(axis=0) > 0.05)
-        mask = mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-        return np.ascontiguousarray(mask)
-    return mask.astype(np.float32) / 255.0
+        mask = np.ascontiguousarray(mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
+    else:
+        mask = mask.astype(np.float32) / 255.0
+    mask.flags.writeable = False
+    return mask
 
 
 def _darkness(image: np.ndarray) -> np.ndarray:
@@ -172,7 +178,7 @@ def _resize(mask: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def fit_legend(image: np.ndarray, number: str) -> LegendFit | None:
-    """Return where ``image``, a uint8 (H, W, 3) speed-limit crop, shows ``number``, or None.
+    """Return the fit of ``number`` in ``image``, a uint8 (H, W, 3) speed-limit crop, or None.
 
     None means that no placement correlates with the crop's dark pixels at
     least ``MIN_SCORE``, as on crops that are too dark, too blurred or not
@@ -205,7 +211,7 @@ def fit_legend(image: np.ndarray, number: str) -> LegendFit | None:
         shaped = _resize(number_mask(number, weight), width, height)
         for blur in _BLURS:
             template = np.zeros_like(darkness)
-            template[top : top + height, left : left + width] = gaussian_filter(shaped, blur * _SCALE) if blur else shaped
+            template[top : top + height, left : left + width] = gaussian_filter(shaped, blur * _SCALE)
             candidate = _correlation(darkness, template)[0, 0]
             if candidate > best_score:
                 best_weight, best_blur, best_score = weight, blur, float(candidate)
@@ -218,5 +224,5 @@ def fit_legend(image: np.ndarray, number: str) -> LegendFit | None:
         stretch=stretch,
         weight=best_weight,
         blur=best_blur,
-        score=max(score, best_score),
+        score=best_score,
     )

@@ -9,6 +9,14 @@ import torch
 from signrules.attributes.augment import TrainAugment
 
 
+# Every change at its identity setting, so that a test turns on one alone.
+NO_CHANGES = dict(
+    rotation=0.0, scale=(1.0, 1.0), translation=0.0, shear=0.0, perspective=0.0,
+    brightness=0.0, contrast=0.0, saturation=0.0, gamma=1.0, hue=0.0,
+    blur=0.0, low_resolution=0.0, noise=0.0, blocks=0.0,
+)
+
+
 def random_batch(count: int = 16, size: int = 32, seed: int = 0) -> torch.Tensor:
     return torch.rand(count, 3, size, size, generator=torch.Generator().manual_seed(seed))
 
@@ -186,12 +194,7 @@ def test_augment_exposure_clips_and_darkens():
     images[:, 0] = 0.6
     images[:, 1] = 0.15
     images[:, 2] = 0.15
-    only_exposure = dict(
-        rotation=0.0, scale=(1.0, 1.0), translation=0.0, shear=0.0, perspective=0.0,
-        brightness=0.0, contrast=0.0, saturation=0.0, gamma=1.0, hue=0.0, exposure=1.0,
-        blur=0.0, low_resolution=0.0, noise=0.0, blocks=0.0,
-    )
-    mean = TrainAugment(1.0, **only_exposure)(images, seeded(7)).mean(dim=(2, 3))
+    mean = TrainAugment(1.0, exposure=1.0, **NO_CHANGES)(images, seeded(7)).mean(dim=(2, 3))
 
     over = mean[:, 0] > 0.8
     under = mean[:, 0] < 0.4
@@ -207,18 +210,11 @@ def test_augment_rejects_exposure_outside_range():
         TrainAugment(exposure=1.5)
 
 
-ONLY_GEOMETRY_OFF = dict(
-    rotation=0.0, scale=(1.0, 1.0), translation=0.0, shear=0.0, perspective=0.0,
-    brightness=0.0, contrast=0.0, saturation=0.0, gamma=1.0, hue=0.0,
-    blur=0.0, low_resolution=0.0, noise=0.0, blocks=0.0,
-)
-
-
 def test_augment_stains_darken_in_blotches():
-    # Stains only darken, and only part of each image: a grey plate keeps
-    # most of its pixels and loses up to about half the brightness of others.
+    # Stains only darken, and only part of each image. A grey plate keeps
+    # most of its pixels and loses up to about 70 % of the brightness of others.
     images = torch.full((64, 3, 32, 32), 0.8)
-    result = TrainAugment(1.0, stains=1.0, **ONLY_GEOMETRY_OFF)(images, seeded(3))
+    result = TrainAugment(1.0, stains=1.0, **NO_CHANGES)(images, seeded(3))
     darkened = (images - result).amax(dim=1)
 
     assert bool((result <= images + 1e-6).all())
@@ -230,7 +226,7 @@ def test_augment_stains_darken_in_blotches():
 def test_augment_occlusion_spares_the_centre():
     # Bars cross the edge of the crop, never the middle where the legend is.
     images = torch.full((64, 3, 32, 32), 0.9)
-    result = TrainAugment(1.0, occlusion=1.0, **ONLY_GEOMETRY_OFF)(images, seeded(4))
+    result = TrainAugment(1.0, occlusion=1.0, **NO_CHANGES)(images, seeded(4))
     changed = (result - images).abs().amax(dim=1) > 0.05
     yy, xx = torch.meshgrid(torch.arange(32) - 15.5, torch.arange(32) - 15.5, indexing="ij")
     centre = (yy**2 + xx**2).sqrt() < 0.18 * 32
@@ -239,7 +235,7 @@ def test_augment_occlusion_spares_the_centre():
     assert not bool(changed[:, centre].any())
 
 
-def test_augment_stains_and_occlusion_off_keep_random_stream():
+def test_clutter_off_keeps_random_stream():
     # Runs from before these options must reproduce. At probability 0
     # nothing is drawn, so the rest of the augmentation gets the same stream.
     images = random_batch(count=32)

@@ -100,3 +100,10 @@ def test_numbers_favour_those_signs_show(crop):
     on_signs = sum(number in SIGN_NUMBERS for number in numbers)
     assert 0.45 < on_signs / len(numbers) < 0.8
     assert len(set(numbers) - set(SIGN_NUMBERS)) > 20
+
+
+def test_batch_rejects_mismatched_numbers(crop):
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 90, 30)])
+
+    with pytest.raises(ValueError, match="got 3 images but 2 old numbers"):
+        swap_digits_batch(images, ["30", "30"], 4, seed=0)
