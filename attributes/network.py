@@ -6,7 +6,8 @@ rather than pooled because the string heads read symbols by position, and
 global pooling would throw away where a digit sits.
 
 Heads, all on the shared 256-d feature unless ``string_reader`` is set,
-which gives the string heads their own branch on the 8x8 map:
+which gives the string heads their own branch on the 8x8 map (and
+``column_reader`` reads that branch column by column, see ``ColumnReader``):
 
 - categorical attribute: logits over the schema's values;
 - string attribute: per-position logits over the alphabet plus an end symbol;
@@ -27,7 +28,8 @@ from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import Schema
 from torch import nn
 
-__all__ = ["AttributeNet", "Backbone", "NetConfig", "PlainClassifier", "outputs_to_posteriors"]
+__all__ = ["AttributeNet", "Backbone", "ColumnReader", "NetConfig", "PlainClassifier", "StringColumns",
+           "outputs_to_posteriors"]
 
 # Per-channel statistics of the GTSRB training images, used to normalise input.
 # Fixed constants rather than learned state so that the weights file does not
@@ -47,6 +49,10 @@ class NetConfig:
     #: Read digits and text from their own branch on the 1/4-resolution map
     #: instead of from the shared features (False in weights made before it).
     string_reader: bool = False
+    #: Read strings with one symbol classifier shared by every position, each
+    #: position attending to the columns of the string branch (needs
+    #: ``string_reader``; False in weights made before it).
+    column_reader: bool = False
 
     def to_dict(self) -> dict:
         return {**asdict(self), "widths": list(self.widths)}
@@ -128,6 +134,78 @@ class StringReader(nn.Module):
         return self.layers(feature_map)
 
 
+class StringColumns(nn.Module):
+    """The string branch as a row of columns: (N, widths[2], 1, W/4) from the 1/4-resolution map.
+
+    Each column sums the whole height of the map, so it sees a vertical
+    slice of the legend; a convolution across columns lets each column see
+    its neighbours, where the rest of a glyph may lie.
+    """
+
+    def __init__(self, config: NetConfig) -> None:
+        super().__init__()
+        _, c2, c3 = config.widths
+        side = config.input_size // 4
+        self.layers = nn.Sequential(
+            nn.Conv2d(c2, c3, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c3),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(c3, c3, (side, 1), bias=False),
+            nn.BatchNorm2d(c3),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(c3, c3, (1, 3), padding=(0, 1), bias=False),
+            nn.BatchNorm2d(c3),
+            nn.ReLU(inplace=True),
+            nn.Dropout(config.dropout),
+        )
+
+    def forward(self, feature_map: torch.Tensor) -> torch.Tensor:
+        return self.layers(feature_map)
+
+
+class ColumnReader(nn.Module):
+    """Per-position logits of one string attribute, read from column features.
+
+    Position ``k`` attends to the columns (a softmax over them, from the
+    columns and their wider context), and one linear classifier turns the
+    attended feature into logits over the symbols and the end symbol. The
+    classifier is the same for every position, so a glyph learned at the
+    end of one string is read in the middle of another: a network that saw
+    printed zeros only last, in "20" to "120", can read the middle zero of
+    "100". Only the end symbol has a bias per position (it is likely at the
+    third place): a bias on every symbol would learn that a symbol never
+    seen at a position cannot be there, which is the very thing to avoid.
+    """
+
+    def __init__(self, channels: int, columns: int, max_length: int, num_symbols: int) -> None:
+        super().__init__()
+        # Two columns apart on each side: with the branch's own 1x3 this
+        # reaches over all 8 columns of a 32-pixel crop, so a position can
+        # tell how many glyphs there are and which of them is its own.
+        self.context = nn.Sequential(
+            nn.Conv2d(channels, channels, (1, 3), padding=(0, 2), dilation=(1, 2), bias=False),
+            nn.BatchNorm2d(channels),
+            nn.ReLU(inplace=True),
+        )
+        self.attend = nn.Conv2d(channels, max_length, 1)
+        # Start each position looking at its own part of the row, left to
+        # right across the middle, so that positions do not begin alike.
+        centres = torch.linspace(columns * 0.25, columns * 0.75 - 1, max_length)
+        offsets = torch.arange(columns, dtype=torch.float32)[None, :] - centres[:, None]
+        self.column_prior = nn.Parameter(-0.5 * offsets**2 / 4.0)
+        self.classify = nn.Linear(channels, num_symbols)
+        self.end_bias = nn.Parameter(torch.zeros(max_length))
+
+    def forward(self, columns: torch.Tensor) -> torch.Tensor:
+        """Map columns (N, C, 1, W) to logits (N, max_length, num_symbols)."""
+        scores = self.attend(self.context(columns)).squeeze(2) + self.column_prior
+        weights = torch.softmax(scores, dim=2)
+        glyphs = torch.einsum("nkw,ncw->nkc", weights, columns.squeeze(2))
+        logits = self.classify(glyphs)
+        # The end symbol is the last one (see SequencePosterior).
+        return torch.cat([logits[..., :-1], logits[..., -1:] + self.end_bias[:, None]], dim=2)
+
+
 class AttributeNet(nn.Module):
     """Backbone plus one head per schema attribute.
 
@@ -145,10 +223,22 @@ class AttributeNet(nn.Module):
         self.categorical_heads = nn.ModuleDict(
             {name: nn.Linear(width, len(a.values)) for name, a in schema.categorical.items()}
         )
-        self.string_reader = StringReader(self.config) if self.config.string_reader else None
-        self.string_heads = nn.ModuleDict(
-            {name: nn.Linear(width, a.max_length * a.num_symbols) for name, a in schema.strings.items()}
-        )
+        if self.config.column_reader and not self.config.string_reader:
+            raise ValueError("column_reader reads the string branch, so it needs string_reader")
+        self.string_reader: nn.Module | None = None
+        if self.config.column_reader:
+            self.string_reader = StringColumns(self.config)
+            channels, columns = self.config.widths[2], self.config.input_size // 4
+            self.string_heads = nn.ModuleDict(
+                {name: ColumnReader(channels, columns, a.max_length, a.num_symbols)
+                 for name, a in schema.strings.items()}
+            )
+        else:
+            if self.config.string_reader:
+                self.string_reader = StringReader(self.config)
+            self.string_heads = nn.ModuleDict(
+                {name: nn.Linear(width, a.max_length * a.num_symbols) for name, a in schema.strings.items()}
+            )
         self.embedding_heads = nn.ModuleDict(
             {
                 name: nn.Sequential(nn.Linear(width, width), nn.ReLU(inplace=True), nn.Linear(width, a.dim))

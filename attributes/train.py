@@ -117,7 +117,8 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
     if limit:
         swap_count = min(swap_count, limit)
     if swap_count:
-        swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema, progress)
+        swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema, progress,
+                                                    args.transplant)
         synthetic_images = np.concatenate([synthetic_images, swap_images])
         synthetic_labels = concatenate_labels([synthetic_labels, swap_labels])
 
@@ -166,7 +167,7 @@ def ignore_real_digits(labels: dict[str, np.ndarray], schema: Schema, fraction: 
 
 
 def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schema: Schema,
-                     progress: bool = False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                     progress: bool = False, transplant: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Replace the digits of real training speed-limit crops with random numbers.
 
     Only plates that show digits and no strike are used, and only from the
@@ -184,7 +185,8 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schem
     # One lookup for all sources: the class table is read once per call.
     source_records = attribute_records(data.class_ids[usable])
     old_numbers = [str(record["digits"]) for record in source_records]
-    images, numbers, sources = cached_swap_digits_batch(data.images[usable], old_numbers, count, seed, progress)
+    images, numbers, sources = cached_swap_digits_batch(data.images[usable], old_numbers, count, seed, progress,
+                                                        transplant)
     swapped_records = []
     for number, source in zip(numbers, sources):
         record = dict(source_records[source])
@@ -429,9 +431,12 @@ def main(args: argparse.Namespace) -> dict[str, float]:
 def _check_options(args: argparse.Namespace) -> None:
     """Raise ValueError for an out-of-range option before minutes of loading and rendering."""
     for option, value in (("--ignore-real-digits", args.ignore_real_digits), ("--exposure", args.exposure),
-                          ("--stains", args.stains), ("--occlusion", args.occlusion)):
+                          ("--stains", args.stains), ("--occlusion", args.occlusion),
+                          ("--transplant", args.transplant)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
+    if args.column_reader and not args.string_reader:
+        raise ValueError("--column-reader reads the string branch, so it cannot be combined with --no-string-reader")
 
 
 def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, float]:
@@ -442,7 +447,8 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
              len(data.train_images), len(data.synthetic_images), len(data.val_images), len(data.heldout_images))
 
     log.info("Creating model %s", args.model)
-    config = NetConfig(input_size=data.train_images.shape[1], string_reader=args.string_reader)
+    config = NetConfig(input_size=data.train_images.shape[1], string_reader=args.string_reader,
+                       column_reader=args.column_reader)
     if args.model == "plain":
         model = PlainClassifier(43, config)
         criterion = None

@@ -40,6 +40,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--digit-swaps", type=int, default=60_000,
                         help="real speed-limit crops with their digits replaced by other numbers, "
                         "added to the synthetic pool (default: %(default)s; 0 turns them off)")
+    parser.add_argument("--transplant", type=float, default=0.0, metavar="SHARE",
+                        help="share of digit swaps whose number is set from printed digits cut out of "
+                             "other real crops instead of drawn in a font (default: 0)")
     parser.add_argument("--ignore-real-digits", type=float, default=0.0, metavar="FRACTION",
                         help="fraction of the real training images that show digits or text whose "
                         "string labels are ignored, so that the string heads learn to read from "
@@ -61,6 +64,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
                         help="read digits and text with their own branch on the 1/4-resolution feature "
                              "map (attribute network only; default: on)")
+    parser.add_argument("--column-reader", action=argparse.BooleanOptionalAction, default=False,
+                        help="read each string position with one symbol classifier shared by all "
+                             "positions, attending to the columns of the string branch (default: off)")
     parser.add_argument("--workers", type=int, default=2, help="processes that render synthetic signs")
     parser.add_argument("--resume", action="store_true", help="continue from output-dir/checkpoint.pt")
     parser.add_argument("--stop-after", type=int, default=None, metavar="EPOCHS",

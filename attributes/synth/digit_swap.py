@@ -38,8 +38,8 @@ from signrules.attributes.synth.dataset import cache_dir
 from signrules.attributes.synth.legend_fit import LegendFit, fit_legend, number_mask
 from signrules.attributes.synth.sampling import SIGN_NUMBERS
 
-__all__ = ["ErasedPlate", "cached_swap_digits_batch", "draw_number", "erase_legend", "swap_digits",
-           "swap_digits_batch"]
+__all__ = ["ErasedPlate", "cached_swap_digits_batch", "compose_legend", "draw_number", "erase_legend",
+           "swap_digits", "swap_digits_batch"]
 
 # Bump when swap_digits changes what it draws, so that old caches are unused.
 SWAP_VERSION = 5
@@ -56,6 +56,12 @@ _PLATE_RADIUS = 0.3
 # A new number may be at most twice this wide (fraction of the crop size),
 # so that it stays inside the rim.
 _LEGEND_HALF_WIDTH = 0.27
+
+# Transplanted digits are cut from this many crops, of those whose legend
+# fit scores at least _DONOR_SCORE (three in four of them): a looser fit
+# cuts a digit with a slice of its neighbour.
+_DONOR_POOL = 1500
+_DONOR_SCORE = 0.75
 
 
 def _random_number(rng: np.random.Generator) -> str:
@@ -85,6 +91,8 @@ class ErasedPlate:
     edited: np.ndarray
     ink: np.ndarray
     fit: LegendFit
+    #: The number the crop shows, which ``fit`` located.
+    number: str
 
 
 def erase_legend(image: np.ndarray, old_number: str, fit: LegendFit | None = None) -> ErasedPlate | None:
@@ -152,13 +160,13 @@ def erase_legend(image: np.ndarray, old_number: str, fit: LegendFit | None = Non
         edited=np.clip(np.rint(erase * 255), 0, 255).astype(np.uint8),
         ink=ink_colour,
         fit=fit,
+        number=old_number,
     )
 
 
 def draw_number(plate: ErasedPlate, rng: np.random.Generator, number: str | None = None) -> tuple[np.ndarray, str]:
     """Return the erased ``plate`` with ``number`` (random if None) drawn in, at the crop's size."""
     fit, side = plate.fit, plate.erased.shape[0]
-    size = plate.image.shape[0]
 
     # Draw the new number as the old one was drawn: same height, centre,
     # stretch against the face's natural width, weight and blur, with a
@@ -178,6 +186,12 @@ def draw_number(plate: ErasedPlate, rng: np.random.Generator, number: str | None
     blur = np.sqrt(max(0.0, (fit.blur + float(rng.normal(0.0, 0.15))) ** 2 - 0.25))
     if blur > 0:
         alpha = gaussian_filter(alpha, blur * _SCALE)
+    return compose_legend(plate, alpha), number
+
+
+def compose_legend(plate: ErasedPlate, alpha: np.ndarray) -> np.ndarray:
+    """Paint ``alpha`` (4x scale, 0 to 1) on the erased plate in its ink colour; return the crop-size image."""
+    size = plate.image.shape[0]
     result = plate.erased * (1 - alpha[..., None]) + plate.ink * alpha[..., None]
 
     # Scale back down, and keep the original pixels outside the edited box
@@ -187,7 +201,7 @@ def draw_number(plate: ErasedPlate, rng: np.random.Generator, number: str | None
     keep = np.asarray(Image.fromarray((edited * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR))
     keep = (keep.astype(np.float32) / 255.0)[..., None]
     blended = plate.image.astype(np.float32) * (1 - keep) + np.asarray(small, dtype=np.float32) * keep
-    return np.clip(np.rint(blended), 0, 255).astype(np.uint8), number
+    return np.clip(np.rint(blended), 0, 255).astype(np.uint8)
 
 
 def swap_digits(image: np.ndarray, old_number: str, rng: np.random.Generator, number: str | None = None,
@@ -216,18 +230,35 @@ def _placed(mask: np.ndarray, centre_x: float, centre_y: float, width: float, he
 
 
 def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, seed: int,
-                      progress: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
+                      progress: bool = False, transplant: float = 0.0) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Make ``count`` digit swaps from randomly chosen ``images``, which show the numbers ``old_numbers``.
 
     Returns the new images, their numbers, and the index of the source image
     of each, so that the caller can copy the source's other labels.
+    ``transplant`` is the share of swaps whose new number is set from
+    printed digits cut out of other crops of ``images`` (see
+    ``glyph_transplant``) instead of drawn in a font.
     ``progress`` shows a bar: 60,000 swaps from 8,000 to 10,000 crops took
     8 to 12 minutes on a 2-core machine shared with a training run.
     """
+    # Imported here because glyph_transplant builds on this module.
+    from signrules.attributes.synth.glyph_transplant import donors_by_digit, transplant_number
+
     if len(old_numbers) != len(images):
         raise ValueError(f"got {len(images)} images but {len(old_numbers)} old numbers; expected one number per image")
+    if not 0.0 <= transplant <= 1.0:
+        raise ValueError(f"the share of transplanted swaps must be in [0, 1], got {transplant}")
     rng = np.random.default_rng(seed)
     plates: dict[int, ErasedPlate | None] = {}
+    donors = {}
+    if transplant > 0:
+        # Donors come from a fixed random subset of the crops, with their
+        # own generator, so that the swaps' stream does not depend on it.
+        pool = np.random.default_rng([seed, 11]).permutation(len(images))[:_DONOR_POOL]
+        for source in tqdm(pool, desc="cutting printed digits", unit="img", disable=not progress):
+            plates[int(source)] = erase_legend(images[source], old_numbers[source])
+        donors = donors_by_digit([p for p in plates.values() if p is not None and p.fit.score >= _DONOR_SCORE])
+        log.info("printed digits to transplant: %s", ", ".join(f"{d} x{len(c)}" for d, c in sorted(donors.items())))
     out_images, numbers, sources = [], [], []
     attempts = 0
     bar = tqdm(total=count, desc="swapping digits", unit="img", disable=not progress)
@@ -239,7 +270,11 @@ def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, se
             plates[source] = erase_legend(images[source], old_numbers[source])
         if plates[source] is None:
             continue
-        swapped = draw_number(plates[source], rng)
+        swapped = None
+        if transplant > 0 and rng.random() < transplant:
+            swapped = transplant_number(plates[source], donors, rng)
+        if swapped is None:
+            swapped = draw_number(plates[source], rng)
         out_images.append(swapped[0])
         numbers.append(swapped[1])
         sources.append(source)
@@ -254,7 +289,8 @@ def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, se
 
 
 def cached_swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, seed: int,
-                             progress: bool = False) -> tuple[np.ndarray, list[str], np.ndarray]:
+                             progress: bool = False, transplant: float = 0.0
+                             ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """``swap_digits_batch``, stored in the cache folder.
 
     Swapping takes minutes for tens of thousands of crops, and a resumed
@@ -265,13 +301,15 @@ def cached_swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: 
     hasher = hashlib.sha1(np.ascontiguousarray(images).tobytes())
     hasher.update(",".join(old_numbers).encode())
     digest = hasher.hexdigest()[:20]
-    path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}-{digest}.npz"
+    # Swaps without transplants keep the key they had before transplants existed.
+    share = f"-transplant{transplant:g}" if transplant > 0 else ""
+    path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}{share}-{digest}.npz"
     if path.exists():
         with np.load(path) as stored:
             log.info("loaded %d digit swaps from %s", len(stored["images"]), path)
             return stored["images"], [str(n) for n in stored["numbers"]], stored["sources"]
 
-    swapped, numbers, sources = swap_digits_batch(images, old_numbers, count, seed, progress)
+    swapped, numbers, sources = swap_digits_batch(images, old_numbers, count, seed, progress, transplant)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write under a temporary name first: a killed run must not leave a
     # truncated cache that a later run would trust.

@@ -25,9 +25,9 @@ from PIL import Image
 from scipy.ndimage import distance_transform_edt, gaussian_filter, grey_closing
 from scipy.signal import fftconvolve
 
-from signrules.attributes.synth.lettering import letter_mask
+from signrules.attributes.synth.lettering import letter_mask, letter_spans
 
-__all__ = ["LegendFit", "fit_legend", "number_mask"]
+__all__ = ["LegendFit", "fit_legend", "glyph_cells", "number_mask"]
 
 # Matching runs at this many times the crop size: enough to place a
 # 32-pixel crop's legend to a quarter pixel.
@@ -113,6 +113,25 @@ def number_mask(number: str, weight: float = 0.0, font: str = "din") -> np.ndarr
         mask = mask.astype(np.float32) / 255.0
     mask.flags.writeable = False
     return mask
+
+
+def glyph_cells(number: str, weight: float = 0.0, font: str = "din") -> list[tuple[float, float]]:
+    """Return each digit's cell in ``number_mask(number, weight, font)``, as fractions of its width.
+
+    A cell runs from the middle of the gap before the digit to the middle
+    of the gap after it, and the outer cells reach the mask's edges, so
+    that a cell contains its own digit and none of its neighbours'.
+    """
+    mask = letter_mask(number, _MASK_SIZE, font=font)
+    height = np.flatnonzero(mask.max(axis=1)).size
+    spans = letter_spans(number, _MASK_SIZE, font=font)
+    # Growing each stroke by ``reach`` widens the mask by that much on each
+    # side, and thinning narrows it (see number_mask).
+    reach = weight * height
+    width = mask.shape[1] + 2 * reach
+    middles = [(left_end + right_start) / 2 for (_, left_end), (right_start, _) in zip(spans, spans[1:])]
+    bounds = [0.0] + [float((middle + reach) / width) for middle in middles] + [1.0]
+    return list(zip(bounds, bounds[1:]))
 
 
 def _darkness(image: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from importlib import resources
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-__all__ = ["FONTS", "Lettering", "character_width", "fit_lettering", "letter_mask"]
+__all__ = ["FONTS", "Lettering", "character_width", "fit_lettering", "letter_mask", "letter_spans"]
 
 #: Bundled font files by name, in the package's fonts/ folder:
 #: "din" is OSP-DIN (SIL Open Font License 1.1), a DIN 1451 face as on
@@ -116,7 +116,26 @@ def letter_mask(
     The mask is cropped to the ink horizontally and spans the common glyph
     frame vertically, so every string has the same height at one size.
     """
-    top, baseline, bottom = _frame(font, size)
+    top, _, bottom = _frame(font, size)
+    glyphs, columns, width = _layout(text, size, font, spacing, weight)
+    canvas = np.zeros((bottom - top, width), np.uint8)
+    for column, (mask, _, _) in zip(columns, glyphs):
+        region = canvas[:, column : column + mask.shape[1]]
+        np.maximum(region, mask, out=region)
+    return canvas
+
+
+def letter_spans(
+    text: str, size: int, *, font: str = "din", spacing: float = 0.08, weight: int = 0
+) -> list[tuple[int, int]]:
+    """Return the ink columns [left, right) of each letter in ``letter_mask`` with the same arguments."""
+    glyphs, columns, _ = _layout(text, size, font, spacing, weight)
+    return [(column, column + mask.shape[1]) for column, (mask, _, _) in zip(columns, glyphs)]
+
+
+def _layout(text: str, size: int, font: str, spacing: float, weight: int) -> tuple[list, list[int], int]:
+    """Return the glyphs of ``text``, the column where each one's mask starts, and the total width."""
+    top, baseline, _ = _frame(font, size)
     extra = spacing * (baseline - top)
     glyphs = [_glyph(font, character, size, weight) for character in text]
 
@@ -128,13 +147,7 @@ def letter_mask(
         pen += advance + extra
     first = min(starts)
     width = max(start - first + mask.shape[1] for start, (mask, _, _) in zip(starts, glyphs))
-
-    canvas = np.zeros((bottom - top, width), np.uint8)
-    for start, (mask, _, _) in zip(starts, glyphs):
-        column = start - first
-        region = canvas[:, column : column + mask.shape[1]]
-        np.maximum(region, mask, out=region)
-    return canvas
+    return glyphs, [start - first for start in starts], width
 
 
 def fit_lettering(

@@ -86,6 +86,8 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--exposure", "-0.1"], "--exposure must be in \\[0, 1\\], got -0.1"),
         (["--stains", "2"], "--stains must be in \\[0, 1\\], got 2.0"),
         (["--occlusion", "-1"], "--occlusion must be in \\[0, 1\\], got -1.0"),
+        (["--transplant", "1.5"], "--transplant must be in \\[0, 1\\], got 1.5"),
+        (["--column-reader", "--no-string-reader"], "cannot be combined with --no-string-reader"),
     ],
 )
 def test_invalid_class_options(gtsrb_training, tmp_path, option, message):

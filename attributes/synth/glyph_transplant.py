@@ -1,0 +1,129 @@
+"""New numbers set from printed digits: glyphs cut out of real plates and placed in others.
+
+Digit swaps (``digit_swap``) draw new numbers in a font, and a network
+still distinguishes drawn digits from printed ones: it reads a "100" drawn into a
+real plate, but reads the printed one as the "120" it has seen printed.
+Every number it saw printed is one of a few, so "printed" alone points to
+them. A transplant sets a number from printed digits cut out of other real
+crops: the "1" of a 120 and the "0" of an 80 make a printed "100". Then
+printed legends show many numbers, and the network has to read them.
+
+Per digit: the donor crop's legend is located and erased as for a swap,
+and the digit's opacity is how much darker the crop is than the erased
+plate behind it, relative to the legend's ink. That opacity map, cut at
+the digit's cell of the fitted number (``glyph_cells``), is scaled into
+the cell the same digit takes in the new number on the receiving plate,
+and painted in that plate's ink colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from PIL import Image
+
+from signrules.attributes.synth.digit_swap import (
+    _LEGEND_HALF_WIDTH,
+    _SCALE,
+    ErasedPlate,
+    compose_legend,
+)
+from signrules.attributes.synth.legend_fit import glyph_cells, number_mask
+
+__all__ = ["Donor", "donors_by_digit", "glyph_opacity", "transplant_number"]
+
+_LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+# A donor whose legend is less than this much darker than its plate (on a
+# 0-255 scale) gives an opacity map that is mostly noise.
+MIN_CONTRAST = 40.0
+
+#: A printed digit: the plate it was printed on and its place in that plate's number.
+Donor = tuple[ErasedPlate, int]
+
+
+def glyph_opacity(plate: ErasedPlate, index: int) -> np.ndarray | None:
+    """Return the opacity in [0, 1] of digit ``index`` of the plate's old number, at 4x scale.
+
+    The map covers the digit's cell, from the top to the bottom of the
+    fitted legend. None means the legend is too faint to cut from.
+    """
+    fit = plate.fit
+    number_width = fit.width * _SCALE
+    height = fit.height * _SCALE
+    left = fit.centre_x * _SCALE - number_width / 2
+    top = int(round(fit.centre_y * _SCALE - height / 2))
+    cell_left, cell_right = glyph_cells(plate.number, fit.weight)[index]
+    x0, x1 = int(round(left + cell_left * number_width)), int(round(left + cell_right * number_width))
+    side = plate.erased.shape[0]
+    y0, y1 = max(top, 0), min(top + int(round(height)), side)
+    x0, x1 = max(x0, 0), min(x1, side)
+    if y1 - y0 < 4 or x1 - x0 < 2:
+        return None
+
+    large = np.asarray(Image.fromarray(plate.image).resize((side, side), Image.BICUBIC), dtype=np.float32)
+    printed = large[y0:y1, x0:x1] @ _LUMINANCE
+    behind = plate.erased[y0:y1, x0:x1].astype(np.float32) @ _LUMINANCE
+    ink = float(plate.ink @ _LUMINANCE)
+    contrast = behind - ink
+    if np.median(contrast) < MIN_CONTRAST:
+        return None
+    return np.clip((behind - printed) / np.maximum(contrast, MIN_CONTRAST), 0.0, 1.0)
+
+
+def donors_by_digit(plates: Sequence[ErasedPlate]) -> dict[str, list[Donor]]:
+    """Index the printed digits of ``plates`` by digit, keeping those with enough contrast."""
+    donors: dict[str, list[Donor]] = {}
+    for plate in plates:
+        for index, digit in enumerate(plate.number):
+            if glyph_opacity(plate, index) is not None:
+                donors.setdefault(digit, []).append((plate, index))
+    return donors
+
+
+def transplant_number(plate: ErasedPlate, donors: Mapping[str, Sequence[Donor]], rng: np.random.Generator,
+                      number: str | None = None) -> tuple[np.ndarray, str] | None:
+    """Return ``plate`` with ``number`` set from donors' printed digits, at the crop's size.
+
+    ``number`` defaults to 1 to 3 random digits among those in
+    ``donors``. Each digit comes from a randomly chosen donor. None means a digit
+    of ``number`` has no donor.
+    """
+    if number is None:
+        digits = sorted(donors)
+        if not digits:
+            return None
+        length = int(rng.integers(1, 4))
+        leading = [d for d in digits if d != "0"] if length > 1 else digits
+        if not leading:
+            return None
+        number = str(rng.choice(leading)) + "".join(str(rng.choice(digits)) for _ in range(length - 1))
+    if any(not donors.get(digit) for digit in number):
+        return None
+
+    # Lay the number out as the receiving plate printed its own: same
+    # height, centre and stretch, cells in the DIN face's proportions.
+    fit, side = plate.fit, plate.erased.shape[0]
+    mask = number_mask(number, fit.weight)
+    height = fit.height * _SCALE * float(rng.uniform(0.95, 1.05))
+    width = height * mask.shape[1] / mask.shape[0] * fit.stretch * float(rng.uniform(0.9, 1.1))
+    width = min(width, 2 * _LEGEND_HALF_WIDTH * side)
+    left = fit.centre_x * _SCALE - width / 2
+    top = int(round(fit.centre_y * _SCALE - height / 2))
+    rows = max(1, int(round(height)))
+
+    opacity = np.zeros((side, side), np.float32)
+    for (cell_left, cell_right), digit in zip(glyph_cells(number, fit.weight), number):
+        candidates = donors[digit]
+        donor, index = candidates[int(rng.integers(len(candidates)))]
+        glyph = glyph_opacity(donor, index)
+        x0 = int(round(left + cell_left * width))
+        columns = max(1, int(round(left + cell_right * width)) - x0)
+        scaled = np.asarray(Image.fromarray(glyph).resize((columns, rows), Image.BILINEAR), dtype=np.float32)
+        y0, x_start = max(top, 0), max(x0, 0)
+        y1, x1 = min(top + rows, side), min(x0 + columns, side)
+        if y1 > y0 and x1 > x_start:
+            region = opacity[y0:y1, x_start:x1]
+            np.maximum(region, scaled[y0 - top : y1 - top, x_start - x0 : x1 - x0], out=region)
+    return compose_legend(plate, np.clip(opacity, 0.0, 1.0)), number
