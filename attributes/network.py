@@ -137,9 +137,9 @@ class StringReader(nn.Module):
 class StringColumns(nn.Module):
     """The string branch as a row of columns: (N, widths[2], 1, W/4) from the 1/4-resolution map.
 
-    Each column sums the whole height of the map, so it sees a vertical
-    slice of the legend; a convolution across columns lets each column see
-    its neighbours, where the rest of a glyph may lie.
+    Each column sums the whole height of the map, so it describes a
+    vertical slice of the legend. A convolution across columns adds its
+    neighbours, where the rest of a glyph may lie.
     """
 
     def __init__(self, config: NetConfig) -> None:
@@ -170,11 +170,15 @@ class ColumnReader(nn.Module):
     columns and their wider context), and one linear classifier turns the
     attended feature into logits over the symbols and the end symbol. The
     classifier is the same for every position, so a glyph learned at the
-    end of one string is read in the middle of another: a network that saw
-    printed zeros only last, in "20" to "120", can read the middle zero of
-    "100". Only the end symbol has a bias per position (it is likely at the
-    third place): a bias on every symbol would learn that a symbol never
-    seen at a position cannot be there, which is the very thing to avoid.
+    end of one string can be read in the middle of another. Only the end
+    symbol has a bias per position (it is likely at the third place),
+    because a bias on every symbol would learn that a symbol never seen at
+    a position cannot be there.
+
+    NOTE: on real plates this did not carry over. A network that saw
+    printed zeros only last, in "20" to "120", read a real "100" less often
+    with this reader (docs/benchmarks.md). Each column's receptive field
+    covers about the whole legend of a 32-pixel crop.
     """
 
     def __init__(self, channels: int, columns: int, max_length: int, num_symbols: int) -> None:

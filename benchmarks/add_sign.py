@@ -97,6 +97,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=int, default=14, help="epochs of the attribute network")
     parser.add_argument("--plain-epochs", type=int, default=6, help="epochs of each plain CNN")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--transplant", type=float, default=0.0, metavar="SHARE",
+                        help="train the attribute network with this share of digit swaps set from printed "
+                             "digits (signrules train --transplant; default: 0)")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
     plain = parser.add_mutually_exclusive_group()
     plain.add_argument("--plain-only", action="store_true",
@@ -377,7 +380,10 @@ def main(args: argparse.Namespace) -> dict:
             plain_after[shots] = train(work, f"plain-after-{shots}shot", arguments)
     if args.plain_only:
         return {}
-    attributes, attributes_seconds = train(work, "attributes", ["--exclude-classes", new, "--epochs", str(args.epochs)])
+    arguments = ["--exclude-classes", new, "--epochs", str(args.epochs)]
+    if args.transplant:
+        arguments += ["--transplant", str(args.transplant)]
+    attributes, attributes_seconds = train(work, "attributes", arguments)
 
     log.info("Loading data")
     data = load_gtsrb(args.data)

@@ -15,7 +15,8 @@ shading and glare continue across the box). A new number, a speed such as
 60 or any 1-3 digits, is drawn with the fitted height, stretch, weight and
 blur, centred where the old one was, in the colour of the old legend's
 core. The image is then scaled back down. Crops where the legend is not
-found are skipped.
+found are skipped. ``swap_digits_batch`` can instead set a share of the
+new numbers from printed digits cut out of other crops (``glyph_transplant``).
 
 A swap that stands out (a flat patch, grey or narrow digits) would let the
 network tell swaps from real plates, and a "6" drawn unlike a printed one

@@ -33,13 +33,14 @@ def plates(crops):
 
 @pytest.mark.parametrize("number", ["100", "30", "7", "858"])
 @pytest.mark.parametrize("weight", [-0.02, 0.0, 0.03])
-def test_glyph_cells_split_the_number_in_its_gaps(number, weight):
+def test_glyph_cells_split_at_gaps(number, weight):
     mask = number_mask(number, weight)
     cells = glyph_cells(number, weight)
     columns = mask.shape[1]
 
     assert len(cells) == len(number)
-    assert cells[0][0] == 0.0 and cells[-1][1] == 1.0
+    assert cells[0][0] == 0.0
+    assert cells[-1][1] == 1.0
     for (_, right), (left, _) in zip(cells, cells[1:]):
         assert right == left
         assert mask[:, min(columns - 1, round(right * columns))].max() < 0.2
@@ -47,7 +48,7 @@ def test_glyph_cells_split_the_number_in_its_gaps(number, weight):
         assert mask[:, round(left * columns) : round(right * columns)].mean() > 0.1
 
 
-def test_donors_hold_the_printed_digits(plates):
+def test_donors_by_printed_digit(plates):
     donors = donors_by_digit(plates)
 
     assert set(donors) <= {"0", "1", "2", "3"}
@@ -57,7 +58,7 @@ def test_donors_hold_the_printed_digits(plates):
             assert plate.number[index] == digit
 
 
-def test_opacity_is_dark_where_the_digit_is(plates):
+def test_opacity_follows_digit_ink(plates):
     # The "0" of a "30" is a ring: its cell is more opaque on the ring than
     # at the cell's centre, which is plate seen through the zero.
     rings = []
@@ -74,9 +75,9 @@ def test_opacity_is_dark_where_the_digit_is(plates):
     assert np.mean(rings) >= 0.8
 
 
-def test_transplanted_number_matches_its_template(plates):
+def test_transplant_fits_new_template(plates):
     # Cut-out printed digits make a "100" on plates that showed "30": the
-    # legend fit, which knows only the DIN face, finds "100" there, and the
+    # legend fit, whose templates are in the DIN face only, finds "100" there, and the
     # erased "30" no longer fits as well.
     donors = donors_by_digit(plates)
     rng = np.random.default_rng(0)
@@ -85,9 +86,11 @@ def test_transplanted_number_matches_its_template(plates):
         if plate.number != "30":
             continue
         result = transplant_number(plate, donors, rng, "100")
-        assert result is not None and result[1] == "100"
+        assert result is not None
+        assert result[1] == "100"
         image = result[0]
-        assert image.shape == plate.image.shape and image.dtype == np.uint8
+        assert image.shape == plate.image.shape
+        assert image.dtype == np.uint8
         fits = fit_legend(image, "100"), fit_legend(image, "30")
         new.append(fits[0].score if fits[0] else 0.0)
         old.append(fits[1].score if fits[1] else 0.0)
@@ -97,13 +100,13 @@ def test_transplanted_number_matches_its_template(plates):
     assert np.mean(new) > np.mean(old)
 
 
-def test_number_without_donor_is_refused(plates):
+def test_transplant_without_donor_rejected(plates):
     donors = donors_by_digit(plates)
 
     assert transplant_number(plates[0], donors, np.random.default_rng(0), "60") is None
 
 
-def test_random_numbers_use_donor_digits(plates):
+def test_random_numbers_use_donors(plates):
     donors = donors_by_digit(plates)
     rng = np.random.default_rng(1)
 
@@ -114,7 +117,7 @@ def test_random_numbers_use_donor_digits(plates):
     assert len(set(numbers)) > 10
 
 
-def test_batch_transplants_a_share_of_swaps(crops):
+def test_batch_transplant_share(crops):
     images = np.stack([*crops(SPEED_30, range(0, 300, 30))])
 
     _, numbers, _ = swap_digits_batch(images, ["30"] * len(images), 30, seed=2, transplant=1.0)

@@ -198,11 +198,11 @@ def _column_strings(strings, glyphs, blank, width, rng):
     return torch.tensor(columns[:, :, None, :], dtype=torch.float32)
 
 
-def test_column_reader_reads_a_glyph_at_a_position_it_never_held():
+def test_column_reader_unseen_position():
     # Symbol 3 appears only last in training strings. A classifier shared
     # by all positions must still read it first, which a per-position
-    # classifier cannot do: this is what lets a network that saw printed
-    # zeros only at the end read the middle zero of "100".
+    # classifier cannot do. A network that saw printed zeros only last
+    # needs this to read the middle zero of a printed "100".
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     channels, width, max_length, end = 16, 8, 3, 4
