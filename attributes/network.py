@@ -76,6 +76,15 @@ def _conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
     )
 
 
+def _conv_bn_relu(in_channels: int, out_channels: int, kernel_size, **options) -> list[nn.Module]:
+    """Return a convolution without bias, its batch norm and a ReLU, to splice into a Sequential."""
+    return [
+        nn.Conv2d(in_channels, out_channels, kernel_size, bias=False, **options),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    ]
+
+
 def _projection(in_features: int, config: NetConfig) -> nn.Sequential:
     """Flatten a feature map and project it to ``config.feature_dim`` features."""
     return nn.Sequential(
@@ -123,9 +132,7 @@ class StringReader(nn.Module):
         _, c2, c3 = config.widths
         side = config.input_size // 4
         self.layers = nn.Sequential(
-            nn.Conv2d(c2, c3, 3, padding=1, bias=False),
-            nn.BatchNorm2d(c3),
-            nn.ReLU(inplace=True),
+            *_conv_bn_relu(c2, c3, 3, padding=1),
             _projection(c3 * side * side, config),
         )
 
@@ -147,15 +154,9 @@ class StringColumns(nn.Module):
         _, c2, c3 = config.widths
         side = config.input_size // 4
         self.layers = nn.Sequential(
-            nn.Conv2d(c2, c3, 3, padding=1, bias=False),
-            nn.BatchNorm2d(c3),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(c3, c3, (side, 1), bias=False),
-            nn.BatchNorm2d(c3),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(c3, c3, (1, 3), padding=(0, 1), bias=False),
-            nn.BatchNorm2d(c3),
-            nn.ReLU(inplace=True),
+            *_conv_bn_relu(c2, c3, 3, padding=1),
+            *_conv_bn_relu(c3, c3, (side, 1)),
+            *_conv_bn_relu(c3, c3, (1, 3), padding=(0, 1)),
             nn.Dropout(config.dropout),
         )
 
@@ -186,11 +187,7 @@ class ColumnReader(nn.Module):
         # Two columns apart on each side: with the branch's own 1x3 this
         # reaches over all 8 columns of a 32-pixel crop, so a position can
         # tell how many glyphs there are and which of them is its own.
-        self.context = nn.Sequential(
-            nn.Conv2d(channels, channels, (1, 3), padding=(0, 2), dilation=(1, 2), bias=False),
-            nn.BatchNorm2d(channels),
-            nn.ReLU(inplace=True),
-        )
+        self.context = nn.Sequential(*_conv_bn_relu(channels, channels, (1, 3), padding=(0, 2), dilation=(1, 2)))
         self.attend = nn.Conv2d(channels, max_length, 1)
         # Start each position looking at its own part of the row, left to
         # right across the middle, so that positions do not begin alike.

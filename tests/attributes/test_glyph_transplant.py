@@ -5,21 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from signrules.attributes.decode import decode_image
 from signrules.attributes.synth.digit_swap import erase_legend, swap_digits_batch
 from signrules.attributes.synth.glyph_transplant import donors_by_digit, glyph_opacity, transplant_number
 from signrules.attributes.synth.legend_fit import MIN_SCORE, fit_legend, glyph_cells, number_mask
 
 SPEED_30, SPEED_120 = 1, 8
-
-
-@pytest.fixture
-def crops(gtsrb_training):
-    def read(class_id: int, indices) -> list[np.ndarray]:
-        paths = sorted((gtsrb_training / "Images" / f"{class_id:05d}").glob("*.ppm"))
-        return [decode_image(paths[i]) for i in indices]
-
-    return read
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from signrules.attributes.decode import decode_image
 from signrules.attributes.synth.legend_fit import fit_legend, number_mask
 
 SPEED_30, SPEED_120, NO_VEHICLES = 1, 8, 15
@@ -51,15 +50,6 @@ def test_fit_prefers_whole_number_to_one_glyph():
 
     assert fit is not None
     assert fit.width > 10.0
-
-
-@pytest.fixture
-def crops(gtsrb_training):
-    def read(class_id: int, indices) -> list[np.ndarray]:
-        paths = sorted((gtsrb_training / "Images" / f"{class_id:05d}").glob("*.ppm"))
-        return [decode_image(paths[i]) for i in indices]
-
-    return read
 
 
 def test_fit_finds_most_real_legends(crops):
