@@ -19,6 +19,7 @@ and painted in that plate's ink colour.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image
@@ -39,8 +40,12 @@ _LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 # 0-255 scale) gives an opacity map that is mostly noise.
 MIN_CONTRAST = 40.0
 
-#: A printed digit: the plate it was printed on and its place in that plate's number.
-Donor = tuple[ErasedPlate, int]
+class Donor(NamedTuple):
+    """A printed digit: its plate, its place in the plate's number, and its opacity map."""
+
+    plate: ErasedPlate
+    index: int
+    opacity: np.ndarray
 
 
 def glyph_opacity(plate: ErasedPlate, index: int) -> np.ndarray | None:
@@ -73,12 +78,17 @@ def glyph_opacity(plate: ErasedPlate, index: int) -> np.ndarray | None:
 
 
 def donors_by_digit(plates: Sequence[ErasedPlate]) -> dict[str, list[Donor]]:
-    """Index the printed digits of ``plates`` by digit, keeping those with enough contrast."""
+    """Index the printed digits of ``plates`` by digit, keeping those with enough contrast.
+
+    Each donor keeps its opacity map, so that a digit used in many
+    transplants is cut out only once.
+    """
     donors: dict[str, list[Donor]] = {}
     for plate in plates:
         for index, digit in enumerate(plate.number):
-            if glyph_opacity(plate, index) is not None:
-                donors.setdefault(digit, []).append((plate, index))
+            opacity = glyph_opacity(plate, index)
+            if opacity is not None:
+                donors.setdefault(digit, []).append(Donor(plate, index, opacity))
     return donors
 
 
@@ -116,8 +126,7 @@ def transplant_number(plate: ErasedPlate, donors: Mapping[str, Sequence[Donor]],
     opacity = np.zeros((side, side), np.float32)
     for (cell_left, cell_right), digit in zip(glyph_cells(number, fit.weight), number):
         candidates = donors[digit]
-        donor, index = candidates[int(rng.integers(len(candidates)))]
-        glyph = glyph_opacity(donor, index)
+        glyph = candidates[int(rng.integers(len(candidates)))].opacity
         x0 = int(round(left + cell_left * width))
         columns = max(1, int(round(left + cell_right * width)) - x0)
         scaled = np.asarray(Image.fromarray(glyph).resize((columns, rows), Image.BILINEAR), dtype=np.float32)

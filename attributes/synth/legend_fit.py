@@ -119,8 +119,8 @@ def glyph_cells(number: str, weight: float = 0.0, font: str = "din") -> list[tup
     """Return each digit's cell in ``number_mask(number, weight, font)``, as fractions of its width.
 
     A cell runs from the middle of the gap before the digit to the middle
-    of the gap after it, and the outer cells reach the mask's edges, so
-    that a cell contains its own digit and none of its neighbours'.
+    of the gap after it, and the outer cells reach the mask's edges. So a
+    cell contains its own digit and none of its neighbours'.
     """
     mask = letter_mask(number, _MASK_SIZE, font=font)
     height = np.flatnonzero(mask.max(axis=1)).size

@@ -44,8 +44,8 @@ def test_donors_by_printed_digit(plates):
     assert set(donors) <= {"0", "1", "2", "3"}
     assert len(donors.get("0", [])) >= 5
     for digit, entries in donors.items():
-        for plate, index in entries:
-            assert plate.number[index] == digit
+        for donor in entries:
+            assert donor.plate.number[donor.index] == digit
 
 
 def test_opacity_follows_digit_ink(plates):
