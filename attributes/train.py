@@ -118,7 +118,7 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
         swap_count = min(swap_count, limit)
     if swap_count:
         swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema, progress,
-                                                    args.transplant)
+                                                    args.transplant, args.blank_plates)
         synthetic_images = np.concatenate([synthetic_images, swap_images])
         synthetic_labels = concatenate_labels([synthetic_labels, swap_labels])
 
@@ -167,12 +167,15 @@ def ignore_real_digits(labels: dict[str, np.ndarray], schema: Schema, fraction: 
 
 
 def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schema: Schema,
-                     progress: bool = False, transplant: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                     progress: bool = False, transplant: float = 0.0,
+                     blank: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Replace the digits of real training speed-limit crops with random numbers.
 
     Only plates that show digits and no strike are used, and only from the
     training images, so excluded classes stay unseen. The labels are the
-    source class's, with the new number and no pictogram class.
+    source class's, with the new number (``""`` for a blank plate) and no
+    pictogram class. A blank plate is not labelled as the "no vehicles"
+    pictogram, because that class may be one a run excludes.
     """
     records = attribute_records(data.class_ids[train_index])
     usable = [i for i, r in zip(train_index, records) if r["digits"] and r["strike"] == "none"]
@@ -186,7 +189,7 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schem
     source_records = attribute_records(data.class_ids[usable])
     old_numbers = [str(record["digits"]) for record in source_records]
     images, numbers, sources = cached_swap_digits_batch(data.images[usable], old_numbers, count, seed, progress,
-                                                        transplant)
+                                                        transplant, blank)
     swapped_records = []
     for number, source in zip(numbers, sources):
         record = dict(source_records[source])
@@ -432,7 +435,7 @@ def _check_options(args: argparse.Namespace) -> None:
     """Raise ValueError for an out-of-range option before minutes of loading and rendering."""
     for option, value in (("--ignore-real-digits", args.ignore_real_digits), ("--exposure", args.exposure),
                           ("--stains", args.stains), ("--occlusion", args.occlusion),
-                          ("--transplant", args.transplant)):
+                          ("--transplant", args.transplant), ("--blank-plates", args.blank_plates)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
     if args.column_reader and not args.string_reader:

@@ -231,14 +231,17 @@ def _placed(mask: np.ndarray, centre_x: float, centre_y: float, width: float, he
 
 
 def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, seed: int,
-                      progress: bool = False, transplant: float = 0.0) -> tuple[np.ndarray, list[str], np.ndarray]:
+                      progress: bool = False, transplant: float = 0.0,
+                      blank: float = 0.0) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Make ``count`` digit swaps from randomly chosen ``images``, which show the numbers ``old_numbers``.
 
     Returns the new images, their numbers, and the index of the source image
     of each, so that the caller can copy the source's other labels.
     ``transplant`` is the share of swaps whose new number is set from
     printed digits cut out of other crops of ``images`` (see
-    ``glyph_transplant``) instead of drawn in a font.
+    ``glyph_transplant``) instead of drawn in a font. ``blank`` is the
+    share of swaps left as the erased plate with no number (number ``""``):
+    a real plate that shows nothing, as a "no vehicles" sign does.
     ``progress`` shows a bar: 60,000 swaps from 8,000 to 10,000 crops took
     8 to 12 minutes on a 2-core machine shared with a training run.
     """
@@ -249,6 +252,8 @@ def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, se
         raise ValueError(f"got {len(images)} images but {len(old_numbers)} old numbers; expected one number per image")
     if not 0.0 <= transplant <= 1.0:
         raise ValueError(f"the share of transplanted swaps must be in [0, 1], got {transplant}")
+    if not 0.0 <= blank <= 1.0:
+        raise ValueError(f"the share of blank plates must be in [0, 1], got {blank}")
     rng = np.random.default_rng(seed)
     plates: dict[int, ErasedPlate | None] = {}
     donors = {}
@@ -272,7 +277,11 @@ def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, se
         if plates[source] is None:
             continue
         swapped = None
-        if transplant > 0 and rng.random() < transplant:
+        # Each share draws from the stream only when it is set, so that a
+        # run without it makes the same swaps as before it existed.
+        if blank > 0 and rng.random() < blank:
+            swapped = compose_legend(plates[source], np.zeros(plates[source].erased.shape[:2], np.float32)), ""
+        elif transplant > 0 and rng.random() < transplant:
             swapped = transplant_number(plates[source], donors, rng)
         if swapped is None:
             swapped = draw_number(plates[source], rng)
@@ -290,7 +299,7 @@ def swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, se
 
 
 def cached_swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: int, seed: int,
-                             progress: bool = False, transplant: float = 0.0
+                             progress: bool = False, transplant: float = 0.0, blank: float = 0.0
                              ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """``swap_digits_batch``, stored in the cache folder.
 
@@ -302,15 +311,16 @@ def cached_swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: 
     hasher = hashlib.sha1(np.ascontiguousarray(images).tobytes())
     hasher.update(",".join(old_numbers).encode())
     digest = hasher.hexdigest()[:20]
-    # Swaps without transplants keep the key they had before transplants existed.
+    # Swaps without transplants or blanks keep the key they had before those existed.
     share = f"-transplant{transplant:g}" if transplant > 0 else ""
+    share += f"-blank{blank:g}" if blank > 0 else ""
     path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}{share}-{digest}.npz"
     if path.exists():
         with np.load(path) as stored:
             log.info("loaded %d digit swaps from %s", len(stored["images"]), path)
             return stored["images"], [str(n) for n in stored["numbers"]], stored["sources"]
 
-    swapped, numbers, sources = swap_digits_batch(images, old_numbers, count, seed, progress, transplant)
+    swapped, numbers, sources = swap_digits_batch(images, old_numbers, count, seed, progress, transplant, blank)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write under a temporary name first: a killed run must not leave a
     # truncated cache that a later run would trust.

@@ -107,3 +107,35 @@ def test_batch_rejects_mismatched_numbers(crop):
 
     with pytest.raises(ValueError, match="got 3 images but 2 old numbers"):
         swap_digits_batch(images, ["30", "30"], 4, seed=0)
+
+
+def test_blank_plates_erase_the_number(crop):
+    # The digits are the only strong contrast inside the rim, so erasing
+    # them must flatten the centre of the plate, while the rim and the
+    # background stay as they were. (Template matching is no test here: it
+    # still finds a weak "30" in the edges of the filled box.)
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
+
+    blanks, numbers, sources = swap_digits_batch(images, ["30"] * 10, 10, seed=2, blank=1.0)
+
+    assert numbers == [""] * 10
+    size = images.shape[1]
+    yy, xx = np.mgrid[0:size, 0:size]
+    radius = np.hypot(yy - (size - 1) / 2, xx - (size - 1) / 2)
+    before = images[sources].mean(axis=3)[:, radius < 0.2 * size].std(axis=1)
+    after = blanks.mean(axis=3)[:, radius < 0.2 * size].std(axis=1)
+    assert (after < 0.7 * before).all()
+    assert (after < 0.5 * before).sum() >= 7
+    difference = np.abs(blanks.astype(int) - images[sources].astype(int)).sum(axis=3)
+    assert difference[:, radius > 0.4 * size].mean() < 2
+
+
+def test_blank_share_mixes_with_numbers(crop):
+    images = np.stack([crop(SPEED_30, i) for i in range(0, 300, 30)])
+
+    _, numbers, _ = swap_digits_batch(images, ["30"] * 10, 100, seed=4, blank=0.2)
+
+    assert 0.1 < numbers.count("") / len(numbers) < 0.3
+    assert all(number.isdigit() for number in numbers if number)
+    with pytest.raises(ValueError, match="share of blank plates"):
+        swap_digits_batch(images, ["30"] * 10, 4, seed=0, blank=1.5)

@@ -87,6 +87,7 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--stains", "2"], "--stains must be in \\[0, 1\\], got 2.0"),
         (["--occlusion", "-1"], "--occlusion must be in \\[0, 1\\], got -1.0"),
         (["--transplant", "1.5"], "--transplant must be in \\[0, 1\\], got 1.5"),
+        (["--blank-plates", "-0.1"], "--blank-plates must be in \\[0, 1\\], got -0.1"),
         (["--column-reader", "--no-string-reader"], "cannot be combined with --no-string-reader"),
     ],
 )
