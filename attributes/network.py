@@ -14,6 +14,13 @@ which gives the string heads their own branch on the 8x8 map (and
 - embedding attribute: an L2-normalised vector, trained with a cosine-softmax
   (normalised-softmax) loss against learned class prototypes, so that the
   cosine similarity between two embeddings measures pictogram similarity.
+
+A network with ``pictogram_descriptor`` set also returns, at inference, a
+descriptor of each image for embedding attributes (``descriptor/NAME``): the
+shared features, centred and projected onto their principal components,
+then L2-normalised (``attributes.descriptor``). The head is trained on the
+training pictograms; the descriptor keeps what the head discards about
+pictograms it never saw, which one-shot matching of a new pictogram needs.
 """
 
 from __future__ import annotations
@@ -28,8 +35,11 @@ from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from signrules.attributes.schema import Schema
 from torch import nn
 
-__all__ = ["AttributeNet", "Backbone", "ColumnReader", "NetConfig", "PlainClassifier", "StringColumns",
+__all__ = ["DESCRIPTOR_PREFIX", "AttributeNet", "Backbone", "ColumnReader", "NetConfig", "PlainClassifier", "StringColumns",
            "outputs_to_posteriors"]
+
+#: Output key prefix of an embedding attribute's descriptor.
+DESCRIPTOR_PREFIX = "descriptor/"
 
 # Per-channel statistics of the GTSRB training images, used to normalise input.
 # Fixed constants rather than learned state so that the weights file does not
@@ -53,6 +63,9 @@ class NetConfig:
     #: position attending to the columns of the string branch (needs
     #: ``string_reader``; False in weights made before it).
     column_reader: bool = False
+    #: At inference, also describe pictograms with a fixed linear map of the
+    #: shared features, fitted after training (False in weights made before it).
+    pictogram_descriptor: bool = False
 
     def to_dict(self) -> dict:
         return {**asdict(self), "widths": list(self.widths)}
@@ -246,6 +259,9 @@ class AttributeNet(nn.Module):
                 for name, a in schema.embeddings.items()
             }
         )
+        self.descriptors: nn.ModuleDict | None = None
+        if self.config.pictogram_descriptor:
+            self.descriptors = nn.ModuleDict({name: nn.Linear(width, a.dim) for name, a in schema.embeddings.items()})
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         if self.string_reader is not None:
@@ -261,7 +277,15 @@ class AttributeNet(nn.Module):
             outputs[name] = head(string_features).view(-1, attribute.max_length, attribute.num_symbols)
         for name, head in self.embedding_heads.items():
             outputs[name] = F.normalize(head(features), dim=1)
+        # Descriptors are fitted after training and have no loss.
+        if self.descriptors is not None and not self.training:
+            for name, layer in self.descriptors.items():
+                outputs[DESCRIPTOR_PREFIX + name] = F.normalize(layer(features), dim=1)
         return outputs
+
+    def shared_features(self, images: torch.Tensor) -> torch.Tensor:
+        """Return the backbone's shared features (N, feature_dim), which the descriptor projects."""
+        return self.backbone(images)
 
 
 class PlainClassifier(nn.Module):
@@ -298,4 +322,7 @@ def outputs_to_posteriors(
         name: SequencePosterior(attribute, softmax(name, 2)) for name, attribute in schema.strings.items()
     }
     embeddings = {name: outputs[name].float().numpy().astype(np.float32) for name in schema.embeddings}
-    return Posteriors(schema=schema, categorical=categorical, strings=strings, embeddings=embeddings)
+    descriptors = {name: outputs[DESCRIPTOR_PREFIX + name].float().numpy().astype(np.float32)
+                   for name in schema.embeddings if DESCRIPTOR_PREFIX + name in outputs}
+    return Posteriors(schema=schema, categorical=categorical, strings=strings, embeddings=embeddings,
+                      descriptors=descriptors)

@@ -18,7 +18,7 @@ and "none" is the empty string, all positions at the end symbol.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from signrules.attributes.errors import SchemaError
@@ -108,13 +108,17 @@ class Posteriors:
 
     - ``categorical[name]``: probabilities of shape (N, len(values));
     - ``strings[name]``: a SequencePosterior;
-    - ``embeddings[name]``: L2-normalised vectors of shape (N, dim).
+    - ``embeddings[name]``: L2-normalised vectors of shape (N, dim);
+    - ``descriptors[name]``: the same images' unit descriptors for matching
+      new pictograms, shape (N, dim), from networks that have one
+      (``attributes.descriptor``), else empty.
     """
 
     schema: Schema
     categorical: Mapping[str, np.ndarray]
     strings: Mapping[str, SequencePosterior]
     embeddings: Mapping[str, np.ndarray]
+    descriptors: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = [n for n in self.schema.categorical if n not in self.categorical]
@@ -126,6 +130,7 @@ class Posteriors:
         sizes = {len(p) for p in self.categorical.values()}
         sizes |= {len(p) for p in self.strings.values()}
         sizes |= {len(e) for e in self.embeddings.values()}
+        sizes |= {len(d) for d in self.descriptors.values()}
         if len(sizes) > 1:
             raise SchemaError(f"posteriors disagree on the number of images: {sorted(sizes)}")
 
@@ -161,6 +166,7 @@ class Posteriors:
                 n: SequencePosterior(s.attribute, s.probs[index]) for n, s in self.strings.items()
             },
             embeddings={n: e[index] for n, e in self.embeddings.items()},
+            descriptors={n: d[index] for n, d in self.descriptors.items()},
         )
 
     @classmethod
@@ -184,6 +190,9 @@ class Posteriors:
             },
             embeddings={
                 n: np.concatenate([p.embeddings[n] for p in parts]) for n in schema.embeddings
+            },
+            descriptors={
+                n: np.concatenate([p.descriptors[n] for p in parts]) for n in parts[0].descriptors
             },
         )
 

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from signrules.attributes.augment import TrainAugment
+from signrules.attributes.descriptor import with_descriptor
 from signrules.attributes.gtsrb import attribute_records, load_gtsrb, split_by_track
 from signrules.attributes.inference import images_to_tensor
 from signrules.attributes.labels import IGNORE, concatenate_labels, encode_labels
@@ -520,6 +521,13 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
     log.info("Training finished in %.1f min", minutes)
 
     if args.export is not None and args.model == "attributes":
+        descriptor = None
+        if args.descriptor:
+            # Fitted on the real training images of classes the network saw
+            # in full, so that it is no better prepared for the others.
+            few_shot = parse_class_list(args.few_shot_classes)
+            seen = ~np.isin(data.train_class_ids, few_shot)
+            model, descriptor = with_descriptor(model, data.train_images[seen], not args.no_progress)
         metadata = {
             "command": " ".join(["signrules", "train", *sys.argv[2:]]) if sys.argv[1:2] == ["train"] else " ".join(sys.argv),
             "arguments": {k: str(v) for k, v in vars(args).items() if k != "func"},
@@ -529,6 +537,8 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
             "excluded_classes": parse_class_list(args.exclude_classes),
             "few_shot_classes": parse_class_list(args.few_shot_classes),
         }
+        if descriptor is not None:
+            metadata["descriptor"] = descriptor
         fingerprint = save_attribute_net(args.export, model, metadata)
         log.info("Wrote %s (weights %s)", args.export, fingerprint)
     elif args.export is not None:

@@ -47,6 +47,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--blank-plates", type=float, default=0.0, metavar="SHARE",
                         help="share of digit swaps left as the erased plate with no number, labelled "
                              "as showing no digits, from 0 to 1 (default: 0)")
+    parser.add_argument("--descriptor", action=argparse.BooleanOptionalAction, default=True,
+                        help="fit the pictogram descriptor that matches exemplar images on the real training "
+                             "images and store it with --export (default: on)")
     parser.add_argument("--ignore-real-digits", type=float, default=0.0, metavar="FRACTION",
                         help="fraction of the real training images that show digits or text whose "
                         "string labels are ignored, so that the string heads learn to read from "

@@ -166,21 +166,26 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     shutil.copyfile(weights, local_weights)
     model, metadata = load_attribute_net(local_weights)
     predictor = AttributePredictor(model)
-    embed = lambda images: next(iter(predictor.predict(images).embeddings.values()))
 
     # Old pictograms: centroids of training images, as for the shipped rules.
     old_names = {n: [c for c in cs if c in scenario.old] for n, cs in classes_by_name.items()}
     old_names = {n: cs for n, cs in old_names.items() if cs}
     bank_dir = model_dir / "bank"
-    train_embeddings = embed(data.images[train_index])
-    build_exemplar_sets(bank_dir, train_embeddings, data.class_ids[train_index], old_names,
-                        weights_fingerprint=metadata["weights_fingerprint"], seed=seed)
+    train_posteriors = predictor.predict(data.images[train_index])
+    build_exemplar_sets(bank_dir, train_posteriors.embeddings["pictogram"], data.class_ids[train_index], old_names,
+                        weights_fingerprint=metadata["weights_fingerprint"], seed=seed,
+                        descriptors=train_posteriors.descriptors.get("pictogram"))
 
     # Calibrate on validation images of old classes only.
-    bank = ExemplarBank(metadata["weights_fingerprint"], embed, predictor.input_size)
+    def embed_pair(images):
+        posteriors = predictor.predict(images)
+        return posteriors.embeddings["pictogram"], posteriors.descriptors.get("pictogram")
+
+    bank = ExemplarBank(metadata["weights_fingerprint"], embed_pair, predictor.input_size)
     bank.load_folder(bank_dir, old_names)
     old_val = val_index[np.isin(data.class_ids[val_index], scenario.old)]
-    calibration, details = fit_calibration(model, bank, old_names, data.images[old_val], data.class_ids[old_val])
+    calibration, details = fit_calibration(model, bank, old_names, data.images[old_val], data.class_ids[old_val],
+                                           data.track_ids[old_val])
     save_calibration(local_weights, metadata["weights_fingerprint"], calibration, details)
 
     def make_set(folder: Path, classes, extra_exemplars: dict[str, list[str]]):

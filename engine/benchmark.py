@@ -80,8 +80,10 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
         classifier.predictor.predict(batch)
 
     def rules():
-        embeddings = next(iter(posteriors.embeddings.values()))
-        pictograms = bank.probabilities(embeddings, ruleset.pictogram_names) if ruleset.pictogram_names else {}
+        name = next(iter(posteriors.embeddings))
+        embeddings, descriptors = posteriors.embeddings[name], posteriors.descriptors.get(name)
+        pictograms = (bank.probabilities(embeddings, ruleset.pictogram_names, descriptors)
+                      if ruleset.pictogram_names else {})
         ruleset.classify(posteriors, pictograms, runners_up=3)
 
     network()  # warm-up: the first call allocates and picks kernels

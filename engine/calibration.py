@@ -6,7 +6,9 @@ the validation split by ``signrules calibrate``:
 - a temperature per categorical and string head (temperature scaling: the
   logits are divided by T before the softmax, T chosen to minimise the
   negative log-likelihood of the validation labels);
-- the logistic map from nearest-exemplar similarity to P(pictogram ~ NAME).
+- the logistic map from nearest-exemplar similarity to P(pictogram ~ NAME),
+  one for precomputed embeddings and one for exemplar images matched by the
+  network's descriptor (fitted with one exemplar per validation track).
 
 Both depend on the network, not on any rule set, so they are stored as
 ``<weights>.calibration.json`` keyed by the weights fingerprint.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,12 @@ class Calibration:
 
     temperatures: dict[str, float] = field(default_factory=dict)
     similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
+    #: The map for exemplar images matched by the network's descriptor.
+    descriptor_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
+    #: The map for the descriptor centroids stored with precomputed embeddings.
+    stored_descriptor_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
+    #: The head's map for exemplar images embedded with their descriptors.
+    image_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
 
 
 def calibration_path(weights_path: str | Path) -> Path:
@@ -83,14 +91,23 @@ def load_calibration(weights_path: str | Path, weights_fingerprint: str) -> Cali
             log.warning("calibration %s was fitted for other weights (%s, current %s); ignoring it",
                         path, data["weights_fingerprint"], weights_fingerprint)
             return Calibration()
-        pictogram = data["pictogram"]
         return Calibration(
             temperatures={str(k): float(v) for k, v in data.get("temperatures", {}).items()},
-            similarity=SimilarityCalibration(float(pictogram["slope"]), float(pictogram["intercept"])),
+            similarity=_read_map(data["pictogram"]),
+            descriptor_similarity=_read_map(data.get("pictogram_descriptor")),
+            stored_descriptor_similarity=_read_map(data.get("pictogram_stored_descriptor")),
+            image_similarity=_read_map(data.get("pictogram_image")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("cannot read calibration %s (%s); ignoring it", path, exc)
         return Calibration()
+
+
+def _read_map(entry: dict | None) -> SimilarityCalibration:
+    # Files written before a map existed lack it; the default map is used then.
+    if entry is None:
+        return SimilarityCalibration()
+    return SimilarityCalibration(float(entry["slope"]), float(entry["intercept"]))
 
 
 def save_calibration(weights_path: str | Path, weights_fingerprint: str, calibration: Calibration,
@@ -100,7 +117,10 @@ def save_calibration(weights_path: str | Path, weights_fingerprint: str, calibra
     data = {
         "weights_fingerprint": weights_fingerprint,
         "temperatures": calibration.temperatures,
-        "pictogram": {"slope": calibration.similarity.slope, "intercept": calibration.similarity.intercept},
+        "pictogram": asdict(calibration.similarity),
+        "pictogram_descriptor": asdict(calibration.descriptor_similarity),
+        "pictogram_stored_descriptor": asdict(calibration.stored_descriptor_similarity),
+        "pictogram_image": asdict(calibration.image_similarity),
         **details,
     }
     partial = path.with_suffix(".partial")
@@ -110,26 +130,58 @@ def save_calibration(weights_path: str | Path, weights_fingerprint: str, calibra
 
 
 def fit_calibration(model, bank, classes_by_name: dict[str, list[int]], images: np.ndarray,
-                    class_ids: np.ndarray) -> tuple[Calibration, dict]:
-    """Fit head temperatures and the pictogram similarity map on labelled images.
+                    class_ids: np.ndarray, track_ids: np.ndarray | None = None) -> tuple[Calibration, dict]:
+    """Fit head temperatures and the pictogram similarity maps on labelled images.
 
     ``model`` is the AttributeNet, ``bank`` an ExemplarBank of the rule set's
     exemplars, and ``images`` (uint8, network input size) with their GTSRB
     ``class_ids`` should be held-out images, normally the validation split.
+    The descriptor's map needs the images' ``track_ids`` and a network with
+    a descriptor; otherwise it keeps its default.
     """
+    from PIL import Image
     from signrules.attributes.gtsrb import attribute_records
     from signrules.attributes.inference import images_to_tensor
     from signrules.attributes.labels import encode_labels
-    from signrules.engine.exemplar_sets import fit_similarity_calibration
+    from signrules.attributes.network import DESCRIPTOR_PREFIX
+    from signrules.engine.exemplar_sets import (
+        fit_image_calibration,
+        fit_similarity_calibration,
+        fit_stored_descriptor_calibration,
+    )
+    from signrules.engine.exemplar_views import exemplar_views
 
     model.eval()
-    with torch.inference_mode():
-        parts = [model(images_to_tensor(images[i : i + 512])) for i in range(0, len(images), 512)]
-    outputs = {name: torch.cat([part[name] for part in parts]) for name in parts[0]}
+
+    def run(batch: np.ndarray) -> dict[str, torch.Tensor]:
+        with torch.inference_mode():
+            parts = [model(images_to_tensor(batch[i : i + 512])) for i in range(0, len(batch), 512)]
+        return {name: torch.cat([part[name] for part in parts]) for name in parts[0]}
+
+    outputs = run(images)
     labels = encode_labels(attribute_records(class_ids), model.schema)
 
     heads = [*model.schema.categorical, *model.schema.strings]
     temperatures = {name: fit_temperature(outputs[name], labels[name]) for name in heads}
-    embeddings = next(outputs[name] for name in model.schema.embeddings).numpy()
+    embedding_name = next(iter(model.schema.embeddings))
+    embeddings = outputs[embedding_name].numpy()
     similarity, details = fit_similarity_calibration(bank, embeddings, class_ids, classes_by_name)
-    return Calibration(temperatures, similarity), details
+
+    descriptor_key = DESCRIPTOR_PREFIX + embedding_name
+    descriptor_similarity = stored_descriptor_similarity = image_similarity = SimilarityCalibration()
+    if descriptor_key in outputs and any(s.stored_descriptors is not None for s in bank.sets.values()):
+        stored_descriptor_similarity, details["stored_descriptor"] = fit_stored_descriptor_calibration(
+            bank, outputs[descriptor_key].numpy(), class_ids, classes_by_name)
+    if descriptor_key in outputs and track_ids is not None:
+        size = images.shape[1]
+
+        def views(key: str):
+            return lambda image: run(exemplar_views(Image.fromarray(image), size))[key].numpy()
+
+        # Exemplar images are matched in both spaces, each with its own map.
+        descriptor_similarity, details["descriptor"] = fit_image_calibration(
+            outputs[descriptor_key].numpy(), views(descriptor_key), images, class_ids, track_ids, classes_by_name)
+        image_similarity, details["image"] = fit_image_calibration(
+            outputs[embedding_name].numpy(), views(embedding_name), images, class_ids, track_ids, classes_by_name)
+    return Calibration(temperatures, similarity, descriptor_similarity, stored_descriptor_similarity,
+                       image_similarity), details

@@ -150,7 +150,10 @@ class Classifier:
     # --- rules and exemplars -------------------------------------------------
 
     def _new_bank(self) -> ExemplarBank:
-        return ExemplarBank(self.weights_fingerprint, self.embed, self.input_size, self.calibration.similarity)
+        return ExemplarBank(self.weights_fingerprint, self._embed_pair, self.input_size, self.calibration.similarity,
+                            descriptor_calibration=self.calibration.descriptor_similarity,
+                            stored_descriptor_calibration=self.calibration.stored_descriptor_similarity,
+                            image_calibration=self.calibration.image_similarity)
 
     def _load_rules(self, rules: str | Path | RuleSet) -> tuple[RuleSet, ExemplarBank]:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules, schema=self.schema)
@@ -198,6 +201,9 @@ class Classifier:
         posteriors = self.predictor.predict(images)
         return next(iter(posteriors.embeddings.values()))
 
+    def _embed_pair(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return _pictogram_vectors(self.predictor.predict(images))
+
     def prepare(self, images: Sequence[ImageInput]) -> np.ndarray:
         """Decode images and resize them to the network input (N, S, S, 3) uint8."""
         return prepare_batch([decode_image(image) for image in images], size=self.input_size)
@@ -239,8 +245,9 @@ class Classifier:
             ruleset, bank = self.ruleset, self.bank
 
         posteriors = self.predictor.predict(batch)
-        embeddings = next(iter(posteriors.embeddings.values()))
-        pictograms = bank.probabilities(embeddings, ruleset.pictogram_names) if ruleset.pictogram_names else {}
+        embeddings, descriptors = _pictogram_vectors(posteriors)
+        pictograms = (bank.probabilities(embeddings, ruleset.pictogram_names, descriptors)
+                      if ruleset.pictogram_names else {})
         decisions = ruleset.classify(posteriors, pictograms, threshold=self.threshold, runners_up=top_k)
         readings = _attribute_readings(posteriors)
         results = [
@@ -257,6 +264,12 @@ class Classifier:
         if len(images) == 0:
             return np.zeros((0, self.input_size, self.input_size, 3), dtype=np.uint8)
         return self.prepare(images)
+
+
+def _pictogram_vectors(posteriors: Posteriors) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the pictogram embeddings and descriptors (None without a descriptor) of posteriors."""
+    name = next(iter(posteriors.embeddings))
+    return posteriors.embeddings[name], posteriors.descriptors.get(name)
 
 
 def _describe(image: ImageInput, index: int) -> str:

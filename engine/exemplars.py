@@ -13,6 +13,23 @@ The slope and intercept come from a calibration fitted on validation images
 (``SimilarityCalibration``). Each set is scored on its own, so adding a set
 never changes another set's probability.
 
+Precomputed embeddings are centroids of hundreds of training photos of a
+pictogram the network was trained on, embedded by its trained head. Exemplar
+images are more often of a pictogram the network never saw, and a network
+with a descriptor (``attributes.descriptor``) embeds them with that instead,
+because the head discards what tells an unseen pictogram apart: it maps an
+unseen pictogram close to a known one. Every exemplar therefore carries
+both vectors (precomputed embeddings store the descriptors' centroids
+beside the head's), and a set matches only where both agree:
+
+    P(pictogram ~ NAME) = P_head(similarity) * P_descriptor(similarity)
+
+each by its own calibrated map, one pair for centroids and one for
+exemplar images. The head tells trained pictograms apart finely; the
+descriptor keeps it from claiming a pictogram it never saw, and keeps a new
+pictogram's exemplars from claiming what the head knows. A set with both
+centroids and images scores the better of the two matches.
+
 Embeddings depend on the network weights. A stored ``embeddings.npz`` records
 the weights fingerprint it was computed with; the bank rejects one made with
 other weights instead of mixing incompatible vectors.
@@ -48,8 +65,9 @@ log = logging.getLogger(__name__)
 #: File name of precomputed embeddings inside an exemplar folder.
 BANK_FILE = EMBEDDINGS_FILE
 
-#: Maps uint8 images (N, S, S, 3) to unit embeddings (N, D).
-EmbedFunction = Callable[[np.ndarray], np.ndarray]
+#: Maps uint8 images (N, S, S, 3) to unit head embeddings (N, D) and, from a
+#: network with a descriptor, unit descriptors (N, D) (else None).
+EmbedFunction = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
 
 
 @dataclass(frozen=True)
@@ -66,16 +84,24 @@ class SimilarityCalibration:
 
 @dataclass
 class ExemplarSet:
-    """Unit embeddings of one pictogram's exemplars, with where each came from.
+    """Unit vectors of one pictogram's exemplars, with where each came from.
 
-    ``exemplars`` counts stored vectors and images. An image adds one
-    embedding per view, so ``embeddings`` may have more rows.
+    ``embeddings`` are in the head's space (stored centroids, and images when
+    the network has no descriptor), with ``stored_descriptors`` the stored
+    centroids' counterparts in the descriptor's space, if stored. Images
+    embedded by a network with a descriptor are ``image_embeddings`` and
+    ``descriptors`` instead. ``sources`` lists the embeddings, then the images.
+    ``exemplars`` counts stored vectors and images. An image adds one vector
+    per view, so there may be more rows.
     """
 
     name: str
     embeddings: np.ndarray
     sources: list[str] = field(default_factory=list)
     exemplars: int = 0
+    descriptors: np.ndarray | None = None
+    stored_descriptors: np.ndarray | None = None
+    image_embeddings: np.ndarray | None = None
 
 
 class ExemplarBank:
@@ -89,10 +115,17 @@ class ExemplarBank:
         calibration: SimilarityCalibration | None = None,
         *,
         views: bool = True,
+        descriptor_calibration: SimilarityCalibration | None = None,
+        stored_descriptor_calibration: SimilarityCalibration | None = None,
+        image_calibration: SimilarityCalibration | None = None,
     ) -> None:
         self.weights_fingerprint = weights_fingerprint
         self.views = views
         self.calibration = calibration or SimilarityCalibration()
+        self.descriptor_calibration = descriptor_calibration or SimilarityCalibration()
+        self.stored_descriptor_calibration = stored_descriptor_calibration or SimilarityCalibration()
+        #: The head's map for exemplar images embedded with their descriptors.
+        self.image_calibration = image_calibration or SimilarityCalibration()
         self.sets: dict[str, ExemplarSet] = {}
         self._embed = embed
         self._input_size = input_size
@@ -119,15 +152,19 @@ class ExemplarBank:
         embeddings: list[np.ndarray] = []
         sources: list[str] = []
         bank_path = folder / BANK_FILE
+        stored_descriptors = None
         if bank_path.exists():
-            stored, stored_sources = self._read_bank_file(bank_path)
+            stored, stored_sources, stored_descriptors = self._read_bank_file(bank_path)
             embeddings.append(stored)
             sources.extend(stored_sources)
 
         images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        descriptors = image_embeddings = None
         if images:
-            image_embeddings, image_sources = self.embed_images(images)
-            embeddings.append(image_embeddings)
+            image_embeddings, descriptors, image_sources = self.embed_images(images)
+            if descriptors is None:
+                embeddings.append(image_embeddings)
+                image_embeddings = None
             sources.extend(image_sources)
 
         if not sources:
@@ -136,14 +173,17 @@ class ExemplarBank:
                 f'for pictogram "{name}"; add some with `signrules exemplars add {name} IMAGE...`'
             )
         count = (len(embeddings[0]) if bank_path.exists() else 0) + len(images)
-        return ExemplarSet(name, np.concatenate(embeddings).astype(np.float32), sources, count)
+        return ExemplarSet(name, _stack(embeddings), sources, count, descriptors, stored_descriptors,
+                           image_embeddings)
 
-    def _read_bank_file(self, path: Path) -> tuple[np.ndarray, list[str]]:
+    def _read_bank_file(self, path: Path) -> tuple[np.ndarray, list[str], np.ndarray | None]:
         try:
             with np.load(path, allow_pickle=False) as archive:
                 embeddings = np.asarray(archive["embeddings"], dtype=np.float32)
                 fingerprint = str(archive["weights_fingerprint"])
                 sources = [str(s) for s in archive["sources"]] if "sources" in archive else []
+                descriptors = (np.asarray(archive["descriptors"], dtype=np.float32)
+                               if "descriptors" in archive else None)
         except (OSError, KeyError, ValueError) as exc:
             raise ExemplarError(f"{path}: cannot read exemplar embeddings: {exc}") from None
 
@@ -155,65 +195,140 @@ class ExemplarBank:
             )
         if embeddings.ndim != 2 or not len(embeddings):
             raise ExemplarError(f"{path}: expected a non-empty 2-D array 'embeddings', got {embeddings.shape}")
+        if descriptors is not None and (descriptors.ndim != 2 or not len(descriptors)):
+            raise ExemplarError(f"{path}: expected a non-empty 2-D array 'descriptors', got {descriptors.shape}")
         sources = sources if len(sources) == len(embeddings) else [f"{path}[{i}]" for i in range(len(embeddings))]
-        return embeddings, sources
+        return embeddings, sources, descriptors
 
-    def embed_images(self, images: Sequence[object]) -> tuple[np.ndarray, list[str]]:
+    def embed_images(self, images: Sequence[object]) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
         """Decode and embed exemplar images (paths, PIL images or arrays).
 
-        Returns the embeddings and a source label for each. With views on,
-        every image gives one embedding per view (``exemplar_views``).
+        Returns the head embeddings, the descriptors (None from a network
+        without one) and a source label for each row. With views on, every
+        image gives one row per view (``exemplar_views``).
         """
         decoded = [decode_pil(image) for image in images]
         names = [str(image) if isinstance(image, (str, Path)) else f"<{type(image).__name__}>" for image in images]
         if not self.views:
             batch = np.stack([resize_square(image, self._input_size) for image in decoded])
-            return self._embed(batch), names
+            return (*self._embed(batch), names)
         batch = np.concatenate([exemplar_views(image, self._input_size) for image in decoded])
         sources = [name if view == "original" else f"{name} ({view})" for name in names for view in VIEW_NAMES]
-        return self._embed(batch), sources
+        return (*self._embed(batch), sources)
 
     def add(self, name: str, images: Sequence[object]) -> ExemplarSet:
         """Add exemplar images to set ``name`` in memory (creating it); return the set.
 
         Images are decoded first, so a bad image leaves the bank unchanged.
         """
-        embeddings, sources = self.embed_images(images)
+        embeddings, descriptors, sources = self.embed_images(images)
+        image_embeddings = None
+        if descriptors is not None:
+            embeddings, image_embeddings = embeddings[:0], embeddings
         count = len(images)
         current = self.sets.get(name)
+        stored_descriptors = None
         if current is not None:
-            embeddings = np.concatenate([current.embeddings, embeddings])
+            embeddings = _stack([current.embeddings, embeddings])
+            if current.descriptors is not None:
+                descriptors = _stack([current.descriptors, descriptors])
+                image_embeddings = _stack([current.image_embeddings, image_embeddings])
+            stored_descriptors = current.stored_descriptors
             sources = current.sources + sources
             count += current.exemplars
-        self.sets[name] = ExemplarSet(name, embeddings.astype(np.float32), sources, count)
+        self.sets[name] = ExemplarSet(name, embeddings.astype(np.float32), sources, count,
+                                      None if descriptors is None else descriptors.astype(np.float32),
+                                      stored_descriptors,
+                                      None if image_embeddings is None else image_embeddings.astype(np.float32))
         return self.sets[name]
 
     def similarity(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
-        """Return each set's nearest-exemplar cosine similarity, shape (N,) per name."""
+        """Return each set's nearest-exemplar cosine similarity in the head's space, shape (N,) per name.
+
+        A set without vectors in that space gets -1, the lowest cosine.
+        """
+        return {name: _nearest(embeddings, self._set(name).embeddings) for name in self._names(names)}
+
+    def descriptor_similarity(self, descriptors: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Return each set's nearest exemplar image's cosine similarity in the descriptor's space (-1 without any)."""
+        return {name: _nearest(descriptors, self._set(name).descriptors) for name in self._names(names)}
+
+    def image_similarity(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Return each set's nearest exemplar image's cosine similarity in the head's space, where images
+        were embedded with descriptors (-1 without any)."""
+        return {name: _nearest(embeddings, self._set(name).image_embeddings) for name in self._names(names)}
+
+    def stored_descriptor_similarity(self, descriptors: np.ndarray,
+                                     names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Return each set's nearest stored descriptor centroid's cosine similarity (-1 without any)."""
+        return {name: _nearest(descriptors, self._set(name).stored_descriptors) for name in self._names(names)}
+
+    def probabilities(self, embeddings: np.ndarray, names: Iterable[str] | None = None,
+                      descriptors: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Return P(pictogram ~ name) for each set, shape (N,) per name.
+
+        ``descriptors`` are the images' descriptors, needed when a set holds
+        exemplars in the descriptor's space.
+        """
+        probabilities = {}
+        for name in self._names(names):
+            exemplar_set = self.sets[name]
+            needs_descriptors = exemplar_set.stored_descriptors is not None or (
+                exemplar_set.descriptors is not None and len(exemplar_set.descriptors))
+            if needs_descriptors and descriptors is None:
+                raise ExemplarError(f'pictogram "{name}" has exemplars in the descriptor\'s space, '
+                                    "but the images to classify have no descriptors")
+            probability = np.zeros(len(embeddings))
+            if len(exemplar_set.embeddings):
+                probability = self.calibration.probability(_nearest(embeddings, exemplar_set.embeddings))
+                if exemplar_set.stored_descriptors is not None:
+                    probability = probability * self.stored_descriptor_calibration.probability(
+                        _nearest(descriptors, exemplar_set.stored_descriptors))
+            if exemplar_set.descriptors is not None and len(exemplar_set.descriptors):
+                matched = self.descriptor_calibration.probability(_nearest(descriptors, exemplar_set.descriptors))
+                matched = matched * self.image_calibration.probability(
+                    _nearest(embeddings, exemplar_set.image_embeddings))
+                probability = np.maximum(probability, matched)
+            probabilities[name] = probability
+        return probabilities
+
+    def _names(self, names: Iterable[str] | None) -> list[str]:
         names = list(names) if names is not None else self.names
         missing = [name for name in names if name not in self.sets]
         if missing:
             raise ExemplarError(f"no exemplars loaded for pictogram(s): {', '.join(missing)}")
-        return {name: (embeddings @ self.sets[name].embeddings.T).max(axis=1) for name in names}
+        return names
 
-    def probabilities(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
-        """Return P(pictogram ~ name) for each set, shape (N,) per name."""
-        return {
-            name: self.calibration.probability(similarity)
-            for name, similarity in self.similarity(embeddings, names).items()
-        }
+    def _set(self, name: str) -> ExemplarSet:
+        return self.sets[name]
 
 
-def write_embeddings(folder: Path, embeddings: np.ndarray, sources: Sequence[str], weights_fingerprint: str) -> Path:
-    """Write ``embeddings.npz`` into an exemplar folder atomically; return its path."""
+def _nearest(queries: np.ndarray, exemplars: np.ndarray | None) -> np.ndarray:
+    # The largest cosine between each query and any exemplar (all unit vectors).
+    if exemplars is None or not len(exemplars):
+        return np.full(len(queries), -1.0, dtype=np.float32)
+    return (queries @ exemplars.T).max(axis=1)
+
+
+def _stack(parts: list[np.ndarray]) -> np.ndarray:
+    # Empty parts may have no width (a set without vectors in one space).
+    parts = [part for part in parts if part is not None and len(part)]
+    return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
+
+
+def write_embeddings(folder: Path, embeddings: np.ndarray, sources: Sequence[str], weights_fingerprint: str,
+                     descriptors: np.ndarray | None = None) -> Path:
+    """Write ``embeddings.npz`` (with descriptor centroids, if given) into an exemplar folder atomically."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / BANK_FILE
+    arrays = {} if descriptors is None else {"descriptors": np.asarray(descriptors, dtype=np.float16)}
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".npz", delete=False) as handle:
         np.savez_compressed(
             handle,
             embeddings=np.asarray(embeddings, dtype=np.float16),
             sources=np.asarray(list(sources)),
             weights_fingerprint=np.asarray(weights_fingerprint),
+            **arrays,
         )
     Path(handle.name).replace(path)
     return path
@@ -250,9 +365,3 @@ def add_exemplar_images(folder: Path, images: Sequence[Path]) -> list[Path]:
         written.append(target)
     log.info("added %d exemplar image(s) to %s", len(written), folder)
     return written
-
-
-def probability_columns(bank: ExemplarBank, embeddings: np.ndarray, names: Iterable[str]) -> Mapping[str, np.ndarray]:
-    """Return P(pictogram ~ name) for ``names``, an empty mapping when there are none."""
-    names = list(names)
-    return bank.probabilities(embeddings, names) if names else {}

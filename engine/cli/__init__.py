@@ -24,6 +24,7 @@ _SUBCOMMANDS = [
     "eval",
     "lint",
     "check",
+    "descriptor",
     "exemplars",
     "calibrate",
     "train",

@@ -36,13 +36,20 @@ def run(args: argparse.Namespace) -> int:
     # The network's raw logits, not the classifier's current calibration.
     model = classifier.weights_model()
     calibration, details = fit_calibration(model, classifier.bank, pictogram_classes(classifier.ruleset),
-                                           data.images, data.class_ids)
+                                           data.images, data.class_ids, data.track_ids)
     path = save_calibration(classifier.weights_path, classifier.weights_fingerprint, calibration,
                             {**details, "dataset": str(args.dataset), "split": split, "images": len(data.images)})
 
     temperatures = ", ".join(f"{name} {value:.2f}" for name, value in calibration.temperatures.items())
     print(f"wrote {path}")
     print(f"  temperatures  {temperatures}")
-    print(f"  pictogram     P = sigmoid({calibration.similarity.slope:.2f} * similarity "
-          f"{calibration.similarity.intercept:+.2f}) from {details['pairs']} pairs")
+    maps = [("pictogram", calibration.similarity, details)]
+    if "stored_descriptor" in details:
+        maps.append(("descriptor", calibration.stored_descriptor_similarity, details["stored_descriptor"]))
+    if "image" in details:
+        maps += [("image, head", calibration.image_similarity, details["image"]),
+                 ("image, descr.", calibration.descriptor_similarity, details["descriptor"])]
+    for label, fitted, fit in maps:
+        print(f"  {label:<14}P = sigmoid({fitted.slope:.2f} * similarity {fitted.intercept:+.2f}) "
+              f"from {fit['pairs']} pairs")
     return ExitCode.OK

@@ -103,13 +103,15 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _embed_dataset(predictor, dataset: Path, split: str, progress: bool):
-    """Embed the images of one split of a GTSRB folder; return embeddings and class ids."""
+    """Embed the images of one split of a GTSRB folder; return embeddings, descriptors (or None) and class ids."""
     from signrules.attributes.gtsrb import load_gtsrb
     from signrules.engine.evaluation import select_split
 
     data = load_gtsrb(dataset, size=predictor.input_size, progress=progress)
     data, _ = select_split(data, split)
-    return next(iter(predictor.predict(data.images).embeddings.values())), data.class_ids
+    posteriors = predictor.predict(data.images)
+    name = next(iter(posteriors.embeddings))
+    return posteriors.embeddings[name], posteriors.descriptors.get(name), data.class_ids
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -126,9 +128,11 @@ def run_build(args: argparse.Namespace) -> int:
     # network alone.
     model, metadata = load_attribute_net(args.weights or DEFAULT_WEIGHTS_PATH)
     predictor = AttributePredictor(model)
-    embeddings, class_ids = _embed_dataset(predictor, args.dataset, "train", show_progress(not args.no_progress))
+    embeddings, descriptors, class_ids = _embed_dataset(predictor, args.dataset, "train",
+                                                        show_progress(not args.no_progress))
     written = build_exemplar_sets(rules / "exemplars", embeddings, class_ids, classes_by_name,
-                                  weights_fingerprint=metadata["weights_fingerprint"], per_class=args.per_class)
+                                  weights_fingerprint=metadata["weights_fingerprint"], per_class=args.per_class,
+                                  descriptors=descriptors)
 
     print(f"wrote {len(written)} exemplar sets to {rules / 'exemplars'} "
           f"(weights {metadata['weights_fingerprint']})")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 from signrules.attributes.decode import decode_image
+from signrules.attributes.network import AttributeNet
+from signrules.attributes.weights import load_attribute_net, save_attribute_net
 from signrules.engine.classifier import Classifier
 from signrules.engine.errors import ClassifierError, ExemplarError, RuleSetError
 from signrules.engine.evaluation import dataset_sign_ids
@@ -179,8 +182,87 @@ def test_add_exemplars_in_running_process(write_ruleset, track_images):
 
     assert count == 5
     assert classifier.bank.sets["deer"].exemplars == 5
-    # Each image is embedded in every view, original first.
-    assert classifier.bank.sets["deer"].embeddings.shape[0] == 5 * len(VIEW_NAMES)
+    # Each image is described in every view, original first; the shipped
+    # network has a descriptor, so images live in its space only.
+    assert classifier.bank.sets["deer"].descriptors.shape[0] == 5 * len(VIEW_NAMES)
+    assert classifier.bank.sets["deer"].image_embeddings.shape[0] == 5 * len(VIEW_NAMES)
+    assert classifier.bank.sets["deer"].embeddings.shape[0] == 0
+
+
+def test_image_exemplars_need_head_and_descriptor(write_ruleset, track_images):
+    root = write_ruleset(
+        {"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
+        exemplars={"deer": track_images(WILD_ANIMALS, validation=False, count=1)},
+    )
+    classifier = Classifier(root)
+    probe = track_images(WILD_ANIMALS, validation=True, count=20) + track_images(CHILDREN, validation=True, count=20)
+    posteriors = classifier.posteriors(probe)
+    embeddings, descriptors = posteriors.embeddings["pictogram"], posteriors.descriptors["pictogram"]
+    bank = classifier.bank
+
+    by_descriptor = bank.descriptor_calibration.probability(bank.descriptor_similarity(descriptors, ["deer"])["deer"])
+    by_head = bank.image_calibration.probability(bank.image_similarity(embeddings, ["deer"])["deer"])
+    probability = bank.probabilities(embeddings, ["deer"], descriptors)["deer"]
+
+    assert np.allclose(probability, by_descriptor * by_head)
+    assert np.median(probability[:20]) > 0.5 > np.median(probability[20:])
+    with pytest.raises(ExemplarError, match="no descriptors"):
+        bank.probabilities(embeddings, ["deer"])
+
+
+def test_stored_sets_need_head_and_descriptor(classifier, track_images):
+    # A shipped set matches only where both the head's and the descriptor's
+    # centroids agree: the product of the two calibrated probabilities.
+    probe = track_images(16, validation=True, count=10) + track_images(CHILDREN, validation=True, count=10)
+    posteriors = classifier.posteriors(probe)
+    embeddings, descriptors = posteriors.embeddings["pictogram"], posteriors.descriptors["pictogram"]
+    bank = classifier.bank
+
+    head = bank.calibration.probability(bank.similarity(embeddings, ["truck"])["truck"])
+    guard = bank.stored_descriptor_calibration.probability(
+        bank.stored_descriptor_similarity(descriptors, ["truck"])["truck"])
+    probability = bank.probabilities(embeddings, ["truck"], descriptors)["truck"]
+
+    assert bank.sets["truck"].stored_descriptors.shape == (8, 64)
+    assert np.allclose(probability, head * guard)
+    assert np.median(probability[:10]) > 0.5 > probability[10:].max()
+
+
+def test_stored_descriptors_round_trip(write_ruleset, classifier, track_images):
+    root = write_ruleset({"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'})
+    posteriors = classifier.posteriors(track_images(WILD_ANIMALS, validation=False, count=3))
+    write_embeddings(root / "exemplars" / "deer", posteriors.embeddings["pictogram"], ["a", "b", "c"],
+                     classifier.weights_fingerprint, posteriors.descriptors["pictogram"])
+
+    loaded = Classifier(root).bank.sets["deer"]
+
+    # Stored as float16, so equal to about 1e-3.
+    assert np.abs(loaded.stored_descriptors - posteriors.descriptors["pictogram"]).max() < 2e-3
+    assert loaded.descriptors is None
+    assert loaded.sources == ["a", "b", "c"]
+    write_embeddings(root / "exemplars" / "deer", posteriors.embeddings["pictogram"], ["a", "b", "c"],
+                     classifier.weights_fingerprint, np.zeros((0, 64)))
+    with pytest.raises(ExemplarError, match="non-empty 2-D array 'descriptors'"):
+        Classifier(root)
+
+
+def test_network_without_descriptor_embeds_images_with_head(write_ruleset, track_images, tmp_path):
+    # Weights made before descriptors existed still take exemplar images.
+    model, metadata = load_attribute_net()
+    older = AttributeNet(model.schema, replace(model.config, pictogram_descriptor=False))
+    older.load_state_dict({k: v for k, v in model.state_dict().items() if not k.startswith("descriptors.")})
+    save_attribute_net(tmp_path / "older.pt", older, {})
+    root = write_ruleset(
+        {"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
+        exemplars={"deer": track_images(WILD_ANIMALS, validation=False, count=1)},
+    )
+
+    classifier = Classifier(root, weights=tmp_path / "older.pt")
+    results = classifier.classify_batch(track_images(WILD_ANIMALS, validation=True, count=10))
+
+    assert classifier.bank.sets["deer"].descriptors is None
+    assert classifier.bank.sets["deer"].embeddings.shape[0] == len(VIEW_NAMES)
+    assert all(r.best.sign_id == "wild_animals" for r in results)
 
 
 def test_stale_embeddings_rejected(write_ruleset, classifier):
