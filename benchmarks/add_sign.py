@@ -50,6 +50,7 @@ from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.inference import AttributePredictor, images_to_tensor
 from signrules.attributes.weights import load_attribute_net, load_plain_classifier
 from signrules.engine.calibration import fit_calibration, save_calibration
+from signrules.engine.manifest import PICTOGRAM_MATCHES
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import dataset_sign_ids
 from signrules.engine.exemplar_sets import build_exemplar_sets, pictogram_classes
@@ -100,6 +101,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     parser.add_argument("--transplant", type=float, default=0.0, metavar="SHARE",
                         help="train the attribute network with this share of digit swaps set from printed "
                              "digits (signrules train --transplant; default: 0)")
+    parser.add_argument("--pictogram-match", choices=PICTOGRAM_MATCHES, default=PICTOGRAM_MATCHES[0],
+                        help="how the rule sets' exemplars match (their ruleset.yaml pictogram_match; default: head)")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
     plain = parser.add_mutually_exclusive_group()
     plain.add_argument("--plain-only", action="store_true",
@@ -140,7 +143,7 @@ def choose_shots(data, train_index: np.ndarray, classes, shots: int, seed: int) 
 
 
 def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index, weights: Path,
-                   work: Path, seed: int) -> dict:
+                   work: Path, seed: int, pictogram_match: str = "head") -> dict:
     """Add the held-out signs by rules and exemplars; return predictions and timings."""
     full = load_ruleset(DEFAULT_RULESET, check_exemplars=False)
     sign_of_class = dataset_sign_ids(full)
@@ -191,6 +194,8 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     def make_set(folder: Path, classes, extra_exemplars: dict[str, list[str]]):
         keep, values = sign_subset(classes)
         write_subset(DEFAULT_RULESET, folder, keep, values)
+        with (folder / "ruleset.yaml").open("a", encoding="utf-8") as manifest:
+            manifest.write(f"pictogram_match: {pictogram_match}\n")
         subset = load_ruleset(folder, check_exemplars=False)
         for name in subset.pictogram_names:
             if name in old_names:
@@ -397,10 +402,12 @@ def main(args: argparse.Namespace) -> dict:
 
     report = {"scenario": args.scenario, "new_classes": scenario.new, "zero_shot": list(scenario.zero_shot),
               "exemplar_classes": list(scenario.few_shot), "attribute_training_seconds": attributes_seconds,
+              "pictogram_match": args.pictogram_match,
               "validation_images": len(val_index), "results": {}}
     for shots in scenario.shots:
         log.info("Adding %d classes with %d shot(s)", len(scenario.new), shots)
-        rules = rules_approach(scenario, shots, data, train_index, val_index, attributes, work, args.seed)
+        rules = rules_approach(scenario, shots, data, train_index, val_index, attributes, work, args.seed,
+                               args.pictogram_match)
         approaches = {"rules": rules}
         if not args.skip_plain:
             approaches["retrain"] = retrain_approach(scenario, plain_before, *plain_after[shots], data, val_index)

@@ -49,8 +49,6 @@ class Calibration:
     descriptor_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
     #: The map for the descriptor centroids stored with precomputed embeddings.
     stored_descriptor_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
-    #: The head's map for exemplar images embedded with their descriptors.
-    image_similarity: SimilarityCalibration = field(default_factory=SimilarityCalibration)
 
 
 def calibration_path(weights_path: str | Path) -> Path:
@@ -96,7 +94,6 @@ def load_calibration(weights_path: str | Path, weights_fingerprint: str) -> Cali
             similarity=_read_map(data["pictogram"]),
             descriptor_similarity=_read_map(data.get("pictogram_descriptor")),
             stored_descriptor_similarity=_read_map(data.get("pictogram_stored_descriptor")),
-            image_similarity=_read_map(data.get("pictogram_image")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("cannot read calibration %s (%s); ignoring it", path, exc)
@@ -120,7 +117,6 @@ def save_calibration(weights_path: str | Path, weights_fingerprint: str, calibra
         "pictogram": asdict(calibration.similarity),
         "pictogram_descriptor": asdict(calibration.descriptor_similarity),
         "pictogram_stored_descriptor": asdict(calibration.stored_descriptor_similarity),
-        "pictogram_image": asdict(calibration.image_similarity),
         **details,
     }
     partial = path.with_suffix(".partial")
@@ -168,20 +164,16 @@ def fit_calibration(model, bank, classes_by_name: dict[str, list[int]], images: 
     similarity, details = fit_similarity_calibration(bank, embeddings, class_ids, classes_by_name)
 
     descriptor_key = DESCRIPTOR_PREFIX + embedding_name
-    descriptor_similarity = stored_descriptor_similarity = image_similarity = SimilarityCalibration()
+    descriptor_similarity = stored_descriptor_similarity = SimilarityCalibration()
     if descriptor_key in outputs and any(s.stored_descriptors is not None for s in bank.sets.values()):
         stored_descriptor_similarity, details["stored_descriptor"] = fit_stored_descriptor_calibration(
             bank, outputs[descriptor_key].numpy(), class_ids, classes_by_name)
     if descriptor_key in outputs and track_ids is not None:
         size = images.shape[1]
 
-        def views(key: str):
-            return lambda image: run(exemplar_views(Image.fromarray(image), size))[key].numpy()
+        def describe_views(image: np.ndarray) -> np.ndarray:
+            return run(exemplar_views(Image.fromarray(image), size))[descriptor_key].numpy()
 
-        # Exemplar images are matched in both spaces, each with its own map.
         descriptor_similarity, details["descriptor"] = fit_image_calibration(
-            outputs[descriptor_key].numpy(), views(descriptor_key), images, class_ids, track_ids, classes_by_name)
-        image_similarity, details["image"] = fit_image_calibration(
-            outputs[embedding_name].numpy(), views(embedding_name), images, class_ids, track_ids, classes_by_name)
-    return Calibration(temperatures, similarity, descriptor_similarity, stored_descriptor_similarity,
-                       image_similarity), details
+            outputs[descriptor_key].numpy(), describe_views, images, class_ids, track_ids, classes_by_name)
+    return Calibration(temperatures, similarity, descriptor_similarity, stored_descriptor_similarity), details

@@ -149,17 +149,27 @@ class Classifier:
 
     # --- rules and exemplars -------------------------------------------------
 
-    def _new_bank(self) -> ExemplarBank:
+    def _new_bank(self, use_descriptor: bool = True) -> ExemplarBank:
         return ExemplarBank(self.weights_fingerprint, self._embed_pair, self.input_size, self.calibration.similarity,
                             descriptor_calibration=self.calibration.descriptor_similarity,
                             stored_descriptor_calibration=self.calibration.stored_descriptor_similarity,
-                            image_calibration=self.calibration.image_similarity)
+                            use_descriptor=use_descriptor)
+
+    def exemplar_bank(self, *, use_descriptor: bool = True) -> ExemplarBank:
+        """Load the current rule set's exemplars into a new bank, by default with descriptors.
+
+        Calibration fits every map of the network, whichever way the rule
+        set itself matches pictograms.
+        """
+        bank = self._new_bank(use_descriptor)
+        bank.load_folder(self.ruleset.root / "exemplars", self.ruleset.pictogram_names)
+        return bank
 
     def _load_rules(self, rules: str | Path | RuleSet) -> tuple[RuleSet, ExemplarBank]:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules, schema=self.schema)
         if ruleset.schema.fingerprint() != self.schema.fingerprint():
             raise ClassifierError(f"rule set {ruleset.root} was loaded for another attribute schema")
-        bank = self._new_bank()
+        bank = self._new_bank(ruleset.manifest.pictogram_match == "head+descriptor")
         bank.load_folder(ruleset.root / "exemplars", ruleset.pictogram_names)
         return ruleset, bank
 

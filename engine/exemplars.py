@@ -18,17 +18,17 @@ pictogram the network was trained on, embedded by its trained head. Exemplar
 images are more often of a pictogram the network never saw, and a network
 with a descriptor (``attributes.descriptor``) embeds them with that instead,
 because the head discards what tells an unseen pictogram apart: it maps an
-unseen pictogram close to a known one. Every exemplar therefore carries
-both vectors (precomputed embeddings store the descriptors' centroids
-beside the head's), and a set matches only where both agree:
+unseen pictogram close to a known one. A rule set with ``pictogram_match:
+head+descriptor`` therefore matches images by the descriptor alone, and
+precomputed embeddings, which carry the descriptors' centroids beside the
+head's, only where both agree:
 
     P(pictogram ~ NAME) = P_head(similarity) * P_descriptor(similarity)
 
-each by its own calibrated map, one pair for centroids and one for
-exemplar images. The head tells trained pictograms apart finely; the
-descriptor keeps it from claiming a pictogram it never saw, and keeps a new
-pictogram's exemplars from claiming what the head knows. A set with both
-centroids and images scores the better of the two matches.
+each by its own calibrated map. The head tells trained pictograms apart
+finely; the descriptor keeps it from claiming a pictogram it never saw. A
+set with both centroids and images scores the better of the two matches.
+With the default, ``head``, everything matches by the head alone.
 
 Embeddings depend on the network weights. A stored ``embeddings.npz`` records
 the weights fingerprint it was computed with; the bank rejects one made with
@@ -89,8 +89,8 @@ class ExemplarSet:
     ``embeddings`` are in the head's space (stored centroids, and images when
     the network has no descriptor), with ``stored_descriptors`` the stored
     centroids' counterparts in the descriptor's space, if stored. Images
-    embedded by a network with a descriptor are ``image_embeddings`` and
-    ``descriptors`` instead. ``sources`` lists the embeddings, then the images.
+    described by a network with a descriptor are ``descriptors`` instead.
+    ``sources`` lists the embeddings, then the images.
     ``exemplars`` counts stored vectors and images. An image adds one vector
     per view, so there may be more rows.
     """
@@ -101,7 +101,6 @@ class ExemplarSet:
     exemplars: int = 0
     descriptors: np.ndarray | None = None
     stored_descriptors: np.ndarray | None = None
-    image_embeddings: np.ndarray | None = None
 
 
 class ExemplarBank:
@@ -117,15 +116,16 @@ class ExemplarBank:
         views: bool = True,
         descriptor_calibration: SimilarityCalibration | None = None,
         stored_descriptor_calibration: SimilarityCalibration | None = None,
-        image_calibration: SimilarityCalibration | None = None,
+        use_descriptor: bool = True,
     ) -> None:
         self.weights_fingerprint = weights_fingerprint
         self.views = views
+        #: Whether exemplars match by the descriptor too where the network has
+        #: one; False matches by the head alone, as before it existed.
+        self.use_descriptor = use_descriptor
         self.calibration = calibration or SimilarityCalibration()
         self.descriptor_calibration = descriptor_calibration or SimilarityCalibration()
         self.stored_descriptor_calibration = stored_descriptor_calibration or SimilarityCalibration()
-        #: The head's map for exemplar images embedded with their descriptors.
-        self.image_calibration = image_calibration or SimilarityCalibration()
         self.sets: dict[str, ExemplarSet] = {}
         self._embed = embed
         self._input_size = input_size
@@ -155,16 +155,16 @@ class ExemplarBank:
         stored_descriptors = None
         if bank_path.exists():
             stored, stored_sources, stored_descriptors = self._read_bank_file(bank_path)
+            stored_descriptors = stored_descriptors if self.use_descriptor else None
             embeddings.append(stored)
             sources.extend(stored_sources)
 
         images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        descriptors = image_embeddings = None
+        descriptors = None
         if images:
             image_embeddings, descriptors, image_sources = self.embed_images(images)
             if descriptors is None:
                 embeddings.append(image_embeddings)
-                image_embeddings = None
             sources.extend(image_sources)
 
         if not sources:
@@ -173,8 +173,7 @@ class ExemplarBank:
                 f'for pictogram "{name}"; add some with `signrules exemplars add {name} IMAGE...`'
             )
         count = (len(embeddings[0]) if bank_path.exists() else 0) + len(images)
-        return ExemplarSet(name, _stack(embeddings), sources, count, descriptors, stored_descriptors,
-                           image_embeddings)
+        return ExemplarSet(name, _stack(embeddings), sources, count, descriptors, stored_descriptors)
 
     def _read_bank_file(self, path: Path) -> tuple[np.ndarray, list[str], np.ndarray | None]:
         try:
@@ -209,12 +208,13 @@ class ExemplarBank:
         """
         decoded = [decode_pil(image) for image in images]
         names = [str(image) if isinstance(image, (str, Path)) else f"<{type(image).__name__}>" for image in images]
-        if not self.views:
+        if self.views:
+            batch = np.concatenate([exemplar_views(image, self._input_size) for image in decoded])
+            names = [name if view == "original" else f"{name} ({view})" for name in names for view in VIEW_NAMES]
+        else:
             batch = np.stack([resize_square(image, self._input_size) for image in decoded])
-            return (*self._embed(batch), names)
-        batch = np.concatenate([exemplar_views(image, self._input_size) for image in decoded])
-        sources = [name if view == "original" else f"{name} ({view})" for name in names for view in VIEW_NAMES]
-        return (*self._embed(batch), sources)
+        embeddings, descriptors = self._embed(batch)
+        return embeddings, descriptors if self.use_descriptor else None, names
 
     def add(self, name: str, images: Sequence[object]) -> ExemplarSet:
         """Add exemplar images to set ``name`` in memory (creating it); return the set.
@@ -222,9 +222,8 @@ class ExemplarBank:
         Images are decoded first, so a bad image leaves the bank unchanged.
         """
         embeddings, descriptors, sources = self.embed_images(images)
-        image_embeddings = None
         if descriptors is not None:
-            embeddings, image_embeddings = embeddings[:0], embeddings
+            embeddings = embeddings[:0]
         count = len(images)
         current = self.sets.get(name)
         stored_descriptors = None
@@ -232,14 +231,12 @@ class ExemplarBank:
             embeddings = _stack([current.embeddings, embeddings])
             if current.descriptors is not None:
                 descriptors = _stack([current.descriptors, descriptors])
-                image_embeddings = _stack([current.image_embeddings, image_embeddings])
             stored_descriptors = current.stored_descriptors
             sources = current.sources + sources
             count += current.exemplars
         self.sets[name] = ExemplarSet(name, embeddings.astype(np.float32), sources, count,
                                       None if descriptors is None else descriptors.astype(np.float32),
-                                      stored_descriptors,
-                                      None if image_embeddings is None else image_embeddings.astype(np.float32))
+                                      stored_descriptors)
         return self.sets[name]
 
     def similarity(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
@@ -252,11 +249,6 @@ class ExemplarBank:
     def descriptor_similarity(self, descriptors: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Return each set's nearest exemplar image's cosine similarity in the descriptor's space (-1 without any)."""
         return {name: _nearest(descriptors, self._set(name).descriptors) for name in self._names(names)}
-
-    def image_similarity(self, embeddings: np.ndarray, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
-        """Return each set's nearest exemplar image's cosine similarity in the head's space, where images
-        were embedded with descriptors (-1 without any)."""
-        return {name: _nearest(embeddings, self._set(name).image_embeddings) for name in self._names(names)}
 
     def stored_descriptor_similarity(self, descriptors: np.ndarray,
                                      names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
@@ -286,8 +278,6 @@ class ExemplarBank:
                         _nearest(descriptors, exemplar_set.stored_descriptors))
             if exemplar_set.descriptors is not None and len(exemplar_set.descriptors):
                 matched = self.descriptor_calibration.probability(_nearest(descriptors, exemplar_set.descriptors))
-                matched = matched * self.image_calibration.probability(
-                    _nearest(embeddings, exemplar_set.image_embeddings))
                 probability = np.maximum(probability, matched)
             probabilities[name] = probability
         return probabilities

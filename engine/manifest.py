@@ -11,7 +11,11 @@ Example::
 ``name`` and ``country`` (an ISO 3166-1 alpha-2 code) are required.
 ``threshold`` is the default score below which an image is "unknown" (0.5
 if absent). ``catalogue`` names the official catalogue that the signs'
-``catalogue`` numbers refer to.
+``catalogue`` numbers refer to. ``pictogram_match`` says how exemplars
+match: ``head`` (the default) by the network's pictogram head alone, or
+``head+descriptor`` by both the head and the network's descriptor, which
+finds new pictograms far more often at some cost to trained ones
+(``engine.exemplars``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 import yaml
 from signrules.engine.problems import Problem, Severity
 
-__all__ = ["DEFAULT_THRESHOLD", "INVALID_MANIFEST", "MANIFEST_NAME", "Manifest", "parse_manifest"]
+__all__ = ["DEFAULT_THRESHOLD", "INVALID_MANIFEST", "MANIFEST_NAME", "PICTOGRAM_MATCHES", "Manifest", "parse_manifest"]
 
 MANIFEST_NAME = "ruleset.yaml"
 
@@ -33,7 +37,10 @@ INVALID_MANIFEST = "invalid-manifest"
 #: Score below which an image is "unknown" when the manifest gives no threshold.
 DEFAULT_THRESHOLD = 0.5
 
-_KEYS = ("name", "country", "catalogue", "threshold", "description")
+_KEYS = ("name", "country", "catalogue", "threshold", "description", "pictogram_match")
+
+#: Ways exemplars may match, the first the default (see ``engine.exemplars``).
+PICTOGRAM_MATCHES = ("head", "head+descriptor")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -46,6 +53,7 @@ class Manifest:
     threshold: float = DEFAULT_THRESHOLD
     catalogue: str = ""
     description: str = ""
+    pictogram_match: str = PICTOGRAM_MATCHES[0]
 
 
 def parse_manifest(text: str, path: str) -> tuple[Manifest | None, list[Problem]]:
@@ -91,6 +99,10 @@ def parse_manifest(text: str, path: str) -> tuple[Manifest | None, list[Problem]
     if not valid_number or not 0.0 <= threshold <= 1.0:
         report("threshold", f'"threshold" must be a number from 0 to 1, got {threshold!r}')
 
+    match = data.get("pictogram_match", PICTOGRAM_MATCHES[0])
+    if match not in PICTOGRAM_MATCHES:
+        report("pictogram_match", f'"pictogram_match" must be one of {", ".join(PICTOGRAM_MATCHES)}, got {match!r}')
+
     for key in ("catalogue", "description"):
         if key in data and not isinstance(data[key], str):
             report(key, f'"{key}" must be a text, got {data[key]!r}')
@@ -103,6 +115,7 @@ def parse_manifest(text: str, path: str) -> tuple[Manifest | None, list[Problem]
         threshold=float(threshold),
         catalogue=data.get("catalogue", ""),
         description=data.get("description", ""),
+        pictogram_match=match,
     )
     return manifest, []
 

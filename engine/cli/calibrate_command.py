@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     # The network's raw logits, not the classifier's current calibration.
     model = classifier.weights_model()
-    calibration, details = fit_calibration(model, classifier.bank, pictogram_classes(classifier.ruleset),
+    calibration, details = fit_calibration(model, classifier.exemplar_bank(), pictogram_classes(classifier.ruleset),
                                            data.images, data.class_ids, data.track_ids)
     path = save_calibration(classifier.weights_path, classifier.weights_fingerprint, calibration,
                             {**details, "dataset": str(args.dataset), "split": split, "images": len(data.images)})
@@ -46,9 +46,8 @@ def run(args: argparse.Namespace) -> int:
     maps = [("pictogram", calibration.similarity, details)]
     if "stored_descriptor" in details:
         maps.append(("descriptor", calibration.stored_descriptor_similarity, details["stored_descriptor"]))
-    if "image" in details:
-        maps += [("image, head", calibration.image_similarity, details["image"]),
-                 ("image, descr.", calibration.descriptor_similarity, details["descriptor"])]
+    if "descriptor" in details:
+        maps.append(("images", calibration.descriptor_similarity, details["descriptor"]))
     for label, fitted, fit in maps:
         print(f"  {label:<14}P = sigmoid({fitted.slope:.2f} * similarity {fitted.intercept:+.2f}) "
               f"from {fit['pairs']} pairs")

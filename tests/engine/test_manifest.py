@@ -19,6 +19,14 @@ def test_threshold_defaults():
     manifest, _ = parse_manifest("name: A\ncountry: AT\n", "m.yaml")
 
     assert manifest.threshold == DEFAULT_THRESHOLD
+    assert manifest.pictogram_match == "head"
+
+
+def test_pictogram_match_read():
+    manifest, problems = parse_manifest("name: A\ncountry: AT\npictogram_match: head+descriptor\n", "m.yaml")
+
+    assert problems == []
+    assert manifest.pictogram_match == "head+descriptor"
 
 
 @pytest.mark.parametrize(
@@ -31,6 +39,8 @@ def test_threshold_defaults():
         ("country: DE\n", 1, 'missing key "name"'),
         ("name: ''\ncountry: DE\n", 1, '"name" must be a non-empty text'),
         ("name: A\ncountry: DE\ndescription: [a]\n", 3, "\"description\" must be a text, got ['a']"),
+        ("name: A\ncountry: DE\npictogram_match: descriptor\n", 3,
+         '"pictogram_match" must be one of head, head+descriptor, got \'descriptor\''),
         ("- a\n- b\n", 1, "expected a mapping with name and country at the top level"),
         ("name: [a\n", 2, "invalid YAML: expected ',' or ']', but got '<stream end>'"),
     ],

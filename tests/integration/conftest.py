@@ -54,10 +54,11 @@ def track_images(gtsrb_training):
 def write_ruleset(tmp_path):
     """Write a rule set folder from {file name: text}; copy exemplar images if given."""
 
-    def write(files: dict[str, str], exemplars: dict[str, list[Path]] | None = None) -> Path:
+    def write(files: dict[str, str], exemplars: dict[str, list[Path]] | None = None, *,
+              pictogram_match: str = "head") -> Path:
         root = tmp_path / "set"
         root.mkdir(exist_ok=True)
-        (root / "ruleset.yaml").write_text(MANIFEST, encoding="utf-8")
+        (root / "ruleset.yaml").write_text(MANIFEST + f"pictogram_match: {pictogram_match}\n", encoding="utf-8")
         for name, text in files.items():
             (root / name).write_text(text, encoding="utf-8")
         for name, paths in (exemplars or {}).items():

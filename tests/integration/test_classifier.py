@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from signrules.engine.errors import ClassifierError, ExemplarError, RuleSetError
 from signrules.engine.evaluation import dataset_sign_ids
 from signrules.engine.exemplar_views import VIEW_NAMES
 from signrules.engine.exemplars import write_embeddings
+from signrules.rules import DEFAULT_RULESET
 
 STOP, SPEED_50, WILD_ANIMALS, CHILDREN = 14, 2, 31, 28
 
@@ -170,29 +172,36 @@ def test_new_pictogram_sign_without_retraining(write_ruleset, track_images):
         assert new.sign_id in {old.sign_id, "wild_animals"}
 
 
-def test_add_exemplars_in_running_process(write_ruleset, track_images):
+@pytest.mark.parametrize("pictogram_match", ["head", "head+descriptor"])
+def test_add_exemplars_in_running_process(write_ruleset, track_images, pictogram_match):
     root = write_ruleset(
         {"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
         exemplars={"deer": track_images(WILD_ANIMALS, validation=False, count=1)},
+        pictogram_match=pictogram_match,
     )
     classifier = Classifier(root)
     extra = track_images(WILD_ANIMALS, validation=False, count=4)
 
     count = classifier.add_exemplars("deer", [decode_image(p) for p in extra])
 
+    deer = classifier.bank.sets["deer"]
     assert count == 5
-    assert classifier.bank.sets["deer"].exemplars == 5
-    # Each image is described in every view, original first; the shipped
-    # network has a descriptor, so images live in its space only.
-    assert classifier.bank.sets["deer"].descriptors.shape[0] == 5 * len(VIEW_NAMES)
-    assert classifier.bank.sets["deer"].image_embeddings.shape[0] == 5 * len(VIEW_NAMES)
-    assert classifier.bank.sets["deer"].embeddings.shape[0] == 0
+    assert deer.exemplars == 5
+    # Each image is embedded in every view, original first: by the head,
+    # or by the descriptor.
+    if pictogram_match == "head":
+        assert deer.embeddings.shape[0] == 5 * len(VIEW_NAMES)
+        assert deer.descriptors is None
+    else:
+        assert deer.descriptors.shape[0] == 5 * len(VIEW_NAMES)
+        assert deer.embeddings.shape[0] == 0
 
 
-def test_image_exemplars_need_head_and_descriptor(write_ruleset, track_images):
+def test_image_exemplars_scored_by_descriptor(write_ruleset, track_images):
     root = write_ruleset(
         {"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
         exemplars={"deer": track_images(WILD_ANIMALS, validation=False, count=1)},
+        pictogram_match="head+descriptor",
     )
     classifier = Classifier(root)
     probe = track_images(WILD_ANIMALS, validation=True, count=20) + track_images(CHILDREN, validation=True, count=20)
@@ -200,19 +209,31 @@ def test_image_exemplars_need_head_and_descriptor(write_ruleset, track_images):
     embeddings, descriptors = posteriors.embeddings["pictogram"], posteriors.descriptors["pictogram"]
     bank = classifier.bank
 
-    by_descriptor = bank.descriptor_calibration.probability(bank.descriptor_similarity(descriptors, ["deer"])["deer"])
-    by_head = bank.image_calibration.probability(bank.image_similarity(embeddings, ["deer"])["deer"])
+    similarity = bank.descriptor_similarity(descriptors, ["deer"])["deer"]
     probability = bank.probabilities(embeddings, ["deer"], descriptors)["deer"]
 
-    assert np.allclose(probability, by_descriptor * by_head)
+    assert np.allclose(probability, bank.descriptor_calibration.probability(similarity))
     assert np.median(probability[:20]) > 0.5 > np.median(probability[20:])
     with pytest.raises(ExemplarError, match="no descriptors"):
         bank.probabilities(embeddings, ["deer"])
 
 
-def test_stored_sets_need_head_and_descriptor(classifier, track_images):
-    # A shipped set matches only where both the head's and the descriptor's
-    # centroids agree: the product of the two calibrated probabilities.
+def test_german_rules_match_by_head(classifier):
+    # The shipped rule set keeps pictogram_match: head, so the descriptor
+    # centroids its exemplar files carry are not used.
+    assert classifier.ruleset.manifest.pictogram_match == "head"
+    assert all(s.stored_descriptors is None for s in classifier.bank.sets.values())
+
+
+def test_stored_sets_need_head_and_descriptor(tmp_path, track_images):
+    # With pictogram_match: head+descriptor a shipped set matches only where
+    # both the head's and the descriptor's centroids agree: the product of
+    # the two calibrated probabilities.
+    rules = tmp_path / "de"
+    shutil.copytree(DEFAULT_RULESET, rules)
+    with (rules / "ruleset.yaml").open("a", encoding="utf-8") as manifest:
+        manifest.write("pictogram_match: head+descriptor\n")
+    classifier = Classifier(rules)
     probe = track_images(16, validation=True, count=10) + track_images(CHILDREN, validation=True, count=10)
     posteriors = classifier.posteriors(probe)
     embeddings, descriptors = posteriors.embeddings["pictogram"], posteriors.descriptors["pictogram"]
@@ -229,7 +250,8 @@ def test_stored_sets_need_head_and_descriptor(classifier, track_images):
 
 
 def test_stored_descriptors_round_trip(write_ruleset, classifier, track_images):
-    root = write_ruleset({"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'})
+    root = write_ruleset({"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
+                         pictogram_match="head+descriptor")
     posteriors = classifier.posteriors(track_images(WILD_ANIMALS, validation=False, count=3))
     write_embeddings(root / "exemplars" / "deer", posteriors.embeddings["pictogram"], ["a", "b", "c"],
                      classifier.weights_fingerprint, posteriors.descriptors["pictogram"])
