@@ -68,11 +68,15 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
     metrics = run(gtsrb_training, tmp_path, "--epochs", "1", "--exclude-classes", "14,3", "--max-images", "3000",
                   "--export", str(export))
 
-    _, metadata = load_attribute_net(export)
+    model, metadata = load_attribute_net(export)
 
     assert "heldout_digits_shown" in metrics
     assert "heldout_text_shown" in metrics
     assert metadata["excluded_classes"] == [3, 14]
+    # The export carries a descriptor fitted on the real training images,
+    # which exclude the held-out classes.
+    assert model.config.pictogram_descriptor
+    assert 64 < metadata["descriptor"]["images"] <= 3000
 
 
 @pytest.mark.parametrize(
