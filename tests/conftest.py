@@ -32,3 +32,20 @@ def session_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SIGNRULES_CACHE", str(folder))
         yield folder
+
+
+@pytest.fixture(scope="session")
+def without_descriptor():
+    """Return a maker of the shipped network as training left it, before its descriptor was fitted."""
+    from dataclasses import replace
+
+    from signrules.attributes.network import AttributeNet
+    from signrules.attributes.weights import load_attribute_net
+
+    def make() -> AttributeNet:
+        shipped, _ = load_attribute_net()
+        model = AttributeNet(shipped.schema, replace(shipped.config, pictogram_descriptor=False))
+        model.load_state_dict({k: v for k, v in shipped.state_dict().items() if not k.startswith("descriptors.")})
+        return model.eval()
+
+    return make

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 import torch
@@ -11,7 +9,7 @@ import torch
 from signrules.attributes.descriptor import fit_descriptor, shared_features, with_descriptor
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.inference import AttributePredictor, images_to_tensor
-from signrules.attributes.network import DESCRIPTOR_PREFIX, AttributeNet
+from signrules.attributes.network import DESCRIPTOR_PREFIX
 from signrules.attributes.weights import load_attribute_net, save_attribute_net
 
 KEY = DESCRIPTOR_PREFIX + "pictogram"
@@ -31,12 +29,8 @@ def crops(gtsrb_training):
 
 
 @pytest.fixture(scope="module")
-def described(crops):
-    # The shipped network without its descriptor, as training leaves it.
-    shipped, _ = load_attribute_net()
-    model = AttributeNet(shipped.schema, replace(shipped.config, pictogram_descriptor=False))
-    model.load_state_dict({k: v for k, v in shipped.state_dict().items() if not k.startswith("descriptors.")})
-    model.eval()
+def described(crops, without_descriptor):
+    model = without_descriptor()
     train, _ = crops
     seen = np.isin(train.class_ids, SEEN)
     fitted, details = with_descriptor(model, train.images[seen])

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 from signrules.attributes.decode import decode_image
-from signrules.attributes.network import AttributeNet
-from signrules.attributes.weights import load_attribute_net, save_attribute_net
+from signrules.attributes.weights import save_attribute_net
 from signrules.engine.classifier import Classifier
 from signrules.engine.errors import ClassifierError, ExemplarError, RuleSetError
 from signrules.engine.evaluation import dataset_sign_ids
@@ -268,12 +266,10 @@ def test_stored_descriptors_round_trip(write_ruleset, classifier, track_images):
         Classifier(root)
 
 
-def test_network_without_descriptor_embeds_images_with_head(write_ruleset, track_images, tmp_path):
+def test_network_without_descriptor_embeds_images_with_head(write_ruleset, track_images, tmp_path,
+                                                            without_descriptor):
     # Weights made before descriptors existed still take exemplar images.
-    model, metadata = load_attribute_net()
-    older = AttributeNet(model.schema, replace(model.config, pictogram_descriptor=False))
-    older.load_state_dict({k: v for k, v in model.state_dict().items() if not k.startswith("descriptors.")})
-    save_attribute_net(tmp_path / "older.pt", older, {})
+    save_attribute_net(tmp_path / "older.pt", without_descriptor(), {})
     root = write_ruleset(
         {"animals.signs": f'sign wild_animals "Wild animals"\n  when {PLATE} and pictogram ~ deer\n'},
         exemplars={"deer": track_images(WILD_ANIMALS, validation=False, count=1)},

@@ -6,11 +6,9 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
-from signrules.attributes.network import AttributeNet
 from signrules.attributes.weights import load_attribute_net, save_attribute_net
 from signrules.engine.cli import main
 from signrules.engine.cli.exit_codes import ExitCode
@@ -235,13 +233,10 @@ def test_check_some_skipped(german_copy, gtsrb_training, tmp_path, capsys):
     assert strict == ExitCode.PROBLEMS_FOUND
 
 
-def test_descriptor_fitted_into_weights(tmp_path, gtsrb_training, capsys):
+def test_descriptor_fitted_into_weights(tmp_path, gtsrb_training, without_descriptor, capsys):
     # Weights "trained without" classes 1-42 and without a descriptor: the
     # command must fit it on the training tracks of class 0 alone.
-    shipped, _ = load_attribute_net()
-    older = AttributeNet(shipped.schema, replace(shipped.config, pictogram_descriptor=False))
-    older.load_state_dict({k: v for k, v in shipped.state_dict().items() if not k.startswith("descriptors.")})
-    save_attribute_net(tmp_path / "older.pt", older, {"excluded_classes": list(range(1, 43))})
+    save_attribute_net(tmp_path / "older.pt", without_descriptor(), {"excluded_classes": list(range(1, 43))})
     data = load_gtsrb(gtsrb_training, classes=[0])
     train_index, _ = split_by_track(data)
 
