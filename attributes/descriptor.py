@@ -2,10 +2,11 @@
 
 The embedding head is trained to separate the training pictograms, and it
 drops every direction of the shared features that does not help with them.
-A pictogram it never saw then lands close to one it knows. The shared
+A pictogram it never saw then lands close to a trained one. The shared
 features keep more of the image. Centring them on the training images' mean
-and L2-normalising is SimpleShot's "CL2N" (Wang et al., 2019), a strong
-baseline for matching new classes from few examples. Projecting onto the
+and L2-normalising them is the feature transform of SimpleShot (Wang,
+Chao, Weinberger and van der Maaten, arXiv:1911.04623), a strong baseline
+for matching new classes from few examples. Projecting onto the
 principal components first keeps the schema's embedding width, so exemplar
 files keep their shape.
 
@@ -41,7 +42,7 @@ def fit_descriptor(features: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarr
     ``x -> weight @ (x - mean)``, and the share of the variance it keeps.
     """
     if features.ndim != 2 or len(features) <= dim:
-        raise ValueError(f"fitting a {dim}-d descriptor needs more than {dim} feature vectors, got {features.shape}")
+        raise ValueError(f"fitting a {dim}-d descriptor needs more than {dim} images, got {len(features)}")
     pca = PCA(n_components=dim, svd_solver="full").fit(features.astype(np.float64))
     weight = pca.components_.astype(np.float32)
     bias = (-pca.components_ @ pca.mean_).astype(np.float32)

@@ -13,10 +13,11 @@ training images in the eight exemplar views, picked as ``signrules train
 of the nearest mean by cosine. Printed per kind of vector: accuracy on the
 new and on the old classes, and on the new classes alone.
 
-Kinds: the pictogram head's embedding; the shared features; the shared
-features centred on the mean of the training images of the classes the
-network saw; and those centred features projected onto their 64 principal
-components (the descriptor of ``attributes.descriptor``).
+There are four kinds of vector. The first is the pictogram head's
+embedding, the second the shared features. The third centres those on the
+mean of the training images of the classes the network saw. The fourth
+projects the centred features onto their 64 principal components, which
+is the descriptor of ``attributes.descriptor``.
 """
 
 from __future__ import annotations

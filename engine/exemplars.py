@@ -17,7 +17,7 @@ Precomputed embeddings are centroids of hundreds of training photos of a
 pictogram the network was trained on, embedded by its trained head. Exemplar
 images are more often of a pictogram the network never saw, and a network
 with a descriptor (``attributes.descriptor``) embeds them with that instead,
-because the head discards what tells an unseen pictogram apart: it maps an
+because the head discards what separates an unseen pictogram: it maps an
 unseen pictogram close to a known one. A rule set with ``pictogram_match:
 head+descriptor`` therefore matches images by the descriptor alone, and
 precomputed embeddings, which carry the descriptors' centroids beside the
@@ -25,8 +25,8 @@ head's, only where both agree:
 
     P(pictogram ~ NAME) = P_head(similarity) * P_descriptor(similarity)
 
-each by its own calibrated map. The head tells trained pictograms apart
-finely; the descriptor keeps it from claiming a pictogram it never saw. A
+each by its own calibrated map. The head separates trained pictograms
+finely, and the descriptor keeps it from claiming a pictogram it never saw. A
 set with both centroids and images scores the better of the two matches.
 With the default, ``head``, everything matches by the head alone.
 
@@ -259,7 +259,7 @@ class ExemplarBank:
                       descriptors: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Return P(pictogram ~ name) for each set, shape (N,) per name.
 
-        ``descriptors`` are the images' descriptors, needed when a set holds
+        ``descriptors`` are the images' descriptors, needed when a set contains
         exemplars in the descriptor's space.
         """
         probabilities = {}
@@ -277,6 +277,9 @@ class ExemplarBank:
                     probability = probability * self.stored_descriptor_calibration.probability(
                         _nearest(descriptors, exemplar_set.stored_descriptors))
             if exemplar_set.descriptors is not None and len(exemplar_set.descriptors):
+                # NOTE: this map is fitted on trained pictograms. Between an unseen
+                # pictogram's exemplar and a similar trained sign it saturates near
+                # 0.99, so new sets can take images of look-alike old signs.
                 matched = self.descriptor_calibration.probability(_nearest(descriptors, exemplar_set.descriptors))
                 probability = np.maximum(probability, matched)
             probabilities[name] = probability

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from signrules.engine.cli.common import show_progress
@@ -48,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
     unseen = sorted({int(c) for c in [*metadata.get("excluded_classes", []), *metadata.get("few_shot_classes", [])]})
     images = data.images[~np.isin(data.class_ids, unseen)]
 
-    fitted, details = with_descriptor(model, images, progress)
+    try:
+        fitted, details = with_descriptor(model, images, progress)
+    except ValueError as exc:
+        print(f"signrules descriptor: {args.dataset}: {exc}; use a folder with more training images",
+              file=sys.stderr)
+        return ExitCode.USAGE_ERROR
     metadata = {k: v for k, v in metadata.items() if k not in ("weights_fingerprint", "path")}
     metadata["descriptor"] = {**details, "dataset": str(args.dataset), "left_out_classes": unseen}
     fingerprint = save_attribute_net(output, fitted, metadata)

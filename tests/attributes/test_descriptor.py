@@ -50,7 +50,7 @@ def test_fit_descriptor_is_centred_projection():
     assert np.allclose(projected.mean(axis=0), 0.0, atol=1e-3)
     assert np.allclose(weight @ weight.T, np.eye(8), atol=1e-4)
     assert kept == pytest.approx((scales[:8] ** 2).sum() / (scales**2).sum(), abs=0.03)
-    with pytest.raises(ValueError, match="more than 8 feature vectors"):
+    with pytest.raises(ValueError, match="needs more than 8 images, got 8"):
         fit_descriptor(features[:8], 8)
 
 
@@ -65,10 +65,11 @@ def test_descriptor_only_at_inference(described, crops):
         training = fitted.train()(batch)
     fitted.eval()
 
-    # The heads answer as before; the descriptor is one more unit vector.
+    # The head outputs do not change, and the descriptor is one more unit vector.
     assert details["images"] > 64
     assert torch.allclose(before["pictogram"], after["pictogram"], atol=1e-5)
-    assert KEY not in before and KEY not in training
+    assert KEY not in before
+    assert KEY not in training
     assert torch.allclose(after[KEY].norm(dim=1), torch.ones(64), atol=1e-5)
     assert fitted.config.pictogram_descriptor
 
@@ -89,7 +90,7 @@ def test_descriptor_survives_save_and_load(described, crops, tmp_path):
     assert posteriors.select([0, 1]).descriptors["pictogram"].shape == (2, 64)
 
 
-def test_descriptor_tells_unseen_pictograms_apart(described, crops):
+def test_descriptor_separates_unseen_pictograms(described, crops):
     # One training crop per unseen class as its exemplar: validation crops
     # of those classes must find their own exemplar by the descriptor more
     # often than by the head, which was never trained on either.

@@ -257,3 +257,15 @@ def test_descriptor_missing_weights(tmp_path, gtsrb_training, capsys):
 
     assert code != ExitCode.OK
     assert "none.pt: weights file not found" in capsys.readouterr().err
+
+
+def test_descriptor_too_few_images(tmp_path, gtsrb_training, without_descriptor, capsys):
+    # Every class left out: nothing to fit on, so the weights stay as they were.
+    save_attribute_net(tmp_path / "older.pt", without_descriptor(), {"excluded_classes": list(range(43))})
+    before = (tmp_path / "older.pt").read_bytes()
+
+    code = main(["descriptor", str(gtsrb_training), "--weights", str(tmp_path / "older.pt"), "--no-progress"])
+
+    assert code == ExitCode.USAGE_ERROR
+    assert "needs more than 64 images, got 0" in capsys.readouterr().err
+    assert (tmp_path / "older.pt").read_bytes() == before
