@@ -119,7 +119,7 @@ def load_data(args: argparse.Namespace, schema: Schema) -> TrainingData:
         swap_count = min(swap_count, limit)
     if swap_count:
         swap_images, swap_labels = make_digit_swaps(data, train_index, swap_count, args.seed, schema, progress,
-                                                    args.transplant, args.blank_plates)
+                                                    args.transplant, args.blank_plates, args.derive_digits)
         synthetic_images = np.concatenate([synthetic_images, swap_images])
         synthetic_labels = concatenate_labels([synthetic_labels, swap_labels])
 
@@ -169,7 +169,7 @@ def ignore_real_digits(labels: dict[str, np.ndarray], schema: Schema, fraction: 
 
 def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schema: Schema,
                      progress: bool = False, transplant: float = 0.0,
-                     blank: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                     blank: float = 0.0, derive: bool = False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Replace the digits of real training speed-limit crops with random numbers.
 
     Only plates that show digits and no strike are used, and only from the
@@ -190,7 +190,7 @@ def make_digit_swaps(data, train_index: np.ndarray, count: int, seed: int, schem
     source_records = attribute_records(data.class_ids[usable])
     old_numbers = [str(record["digits"]) for record in source_records]
     images, numbers, sources = cached_swap_digits_batch(data.images[usable], old_numbers, count, seed, progress,
-                                                        transplant, blank)
+                                                        transplant, blank, derive)
     swapped_records = []
     for number, source in zip(numbers, sources):
         record = dict(source_records[source])
@@ -439,6 +439,8 @@ def _check_options(args: argparse.Namespace) -> None:
                           ("--transplant", args.transplant), ("--blank-plates", args.blank_plates)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
+    if args.derive_digits and not args.transplant:
+        raise ValueError("--derive-digits adds donors for transplants, so it needs --transplant above 0")
     if args.column_reader and not args.string_reader:
         raise ValueError("--column-reader reads the string branch, so it cannot be combined with --no-string-reader")
 

@@ -44,6 +44,10 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--transplant", type=float, default=0.0, metavar="SHARE",
                         help="share of digit swaps whose number is set from printed digits cut out of "
                              "other real crops instead of drawn in a font, from 0 to 1 (default: 0)")
+    parser.add_argument("--derive-digits", action=argparse.BooleanOptionalAction, default=False,
+                        help="with --transplant, also set numbers from printed 6s and 9s made from other "
+                             "printed digits (an 8 with its upper loop opened, a 6 turned half a turn) "
+                             "when the training crops print none (default: off)")
     parser.add_argument("--blank-plates", type=float, default=0.0, metavar="SHARE",
                         help="share of digit swaps left as the erased plate with no number, labelled "
                              "as showing no digits, from 0 to 1 (default: 0)")

@@ -101,6 +101,9 @@ def get_args_parser() -> argparse.ArgumentParser:
     parser.add_argument("--transplant", type=float, default=0.0, metavar="SHARE",
                         help="train the attribute network with this share of digit swaps set from printed "
                              "digits (signrules train --transplant; default: 0)")
+    parser.add_argument("--derive-digits", action="store_true",
+                        help="with --transplant, also set numbers from printed 6s and 9s derived from other "
+                             "printed digits (signrules train --derive-digits)")
     parser.add_argument("--pictogram-match", choices=PICTOGRAM_MATCHES, default=PICTOGRAM_MATCHES[0],
                         help="how the rule sets' exemplars match (their ruleset.yaml pictogram_match; default: head)")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
@@ -393,6 +396,8 @@ def main(args: argparse.Namespace) -> dict:
     arguments = ["--exclude-classes", new, "--epochs", str(args.epochs)]
     if args.transplant:
         arguments += ["--transplant", str(args.transplant)]
+    if args.derive_digits:
+        arguments += ["--derive-digits"]
     attributes, attributes_seconds = train(work, "attributes", arguments)
 
     log.info("Loading data")

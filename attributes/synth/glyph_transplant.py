@@ -32,7 +32,7 @@ from signrules.attributes.synth.digit_swap import (
 )
 from signrules.attributes.synth.legend_fit import glyph_cells, number_mask
 
-__all__ = ["Donor", "donors_by_digit", "glyph_opacity", "transplant_number"]
+__all__ = ["Donor", "derive_digits", "donors_by_digit", "glyph_opacity", "transplant_number"]
 
 _LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -90,6 +90,58 @@ def donors_by_digit(plates: Sequence[ErasedPlate]) -> dict[str, list[Donor]]:
             if opacity is not None:
                 donors.setdefault(digit, []).append(Donor(plate, index, opacity))
     return donors
+
+
+def derive_digits(donors: Mapping[str, Sequence[Donor]]) -> dict[str, list[Donor]]:
+    """Return ``donors`` with printed 6s and 9s made from other printed digits where it has none.
+
+    GTSRB prints no 4 and no 9, and a run without speed limit 60 has no
+    printed 6. In DIN 1451, as in most sign faces, a 9 is a 6 turned half a
+    turn, and a 6 is an 8 whose upper loop is open on the right
+    (``open_upper_loop``). So a 9 comes from a printed 6 when there is one,
+    and otherwise both come from printed 8s. Printed donors are never
+    replaced.
+
+    NOTE: a held-out network trained with these still read real 60 signs
+    as 80 (docs/benchmarks.md), so ``signrules train --derive-digits`` is
+    off by default.
+    """
+    derived = {digit: list(candidates) for digit, candidates in donors.items()}
+    if not derived.get("6") and derived.get("8"):
+        derived["6"] = [donor._replace(opacity=open_upper_loop(donor.opacity)) for donor in derived["8"]]
+    if not derived.get("9") and derived.get("6"):
+        derived["9"] = [donor._replace(opacity=_turned(donor.opacity)) for donor in derived["6"]]
+    if not derived.get("6") and derived.get("9"):
+        derived["6"] = [donor._replace(opacity=_turned(donor.opacity)) for donor in derived["9"]]
+    return derived
+
+
+def _turned(opacity: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(opacity[::-1, ::-1])
+
+
+# The part of a printed 8's cell that a 6 leaves open: the right side of
+# the upper loop, from this fraction of the glyph's width to the cell's
+# right edge, between these fractions of the cell's height. Estimated from
+# enlarged real speed limit 60 crops, where the arm ends at about a fifth of
+# the height and the bowl starts just below the middle.
+_OPEN_FROM_COLUMN = 0.55
+_OPEN_ROWS = (0.22, 0.46)
+
+
+def open_upper_loop(opacity: np.ndarray) -> np.ndarray:
+    """Return a printed 8's opacity map with the right side of its upper loop removed, a printed 6."""
+    opened = opacity.copy()
+    inked = np.flatnonzero(opacity.max(axis=0) >= 0.5)
+    if inked.size < 2:
+        return opened
+
+    left, right = int(inked[0]), int(inked[-1]) + 1
+    width, height = right - left, opacity.shape[0]
+    x0 = left + int(round(_OPEN_FROM_COLUMN * width))
+    y0, y1 = (int(round(fraction * height)) for fraction in _OPEN_ROWS)
+    opened[y0:y1, x0:] = 0.0
+    return opened
 
 
 def transplant_number(plate: ErasedPlate, donors: Mapping[str, Sequence[Donor]], rng: np.random.Generator,
