@@ -20,7 +20,12 @@ For a scenario (a set of held-out classes), this script
    share of old-class images whose prediction changed.
 
 Trained networks are kept in the work folder; a second run reuses them and
-reports the training times recorded the first time. ``--skip-plain`` leaves
+reports the training times recorded the first time. ``--draws N`` repeats
+the additions with N random choices of exemplar images and reports the
+mean, with the lowest and highest value of each figure. One exemplar per
+class decides a whole class, so a single draw can be far from typical.
+The plain CNN retrained with the exemplars (a) is trained once, on the
+first draw only. ``--skip-plain`` leaves
 out the plain CNNs and approaches (a) and (b), to compare attribute
 networks in minutes.
 
@@ -106,6 +111,11 @@ def get_args_parser() -> argparse.ArgumentParser:
                              "printed digits (signrules train --derive-digits)")
     parser.add_argument("--pictogram-match", choices=PICTOGRAM_MATCHES, default=PICTOGRAM_MATCHES[0],
                         help="how the rule sets' exemplars match (their ruleset.yaml pictogram_match; default: head)")
+    parser.add_argument("--exemplar-choice", choices=["random", "closest"], default="random",
+                        help="random training images as exemplars, or the last, closest image of each "
+                             "randomly picked track (needs --skip-plain; default: random)")
+    parser.add_argument("--draws", type=int, default=1,
+                        help="random choices of exemplar images to average over (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
     plain = parser.add_mutually_exclusive_group()
     plain.add_argument("--plain-only", action="store_true",
@@ -135,19 +145,44 @@ def train(work: Path, name: str, arguments: list[str]) -> tuple[Path, float]:
     return weights, seconds
 
 
-def choose_shots(data, train_index: np.ndarray, classes, shots: int, seed: int) -> dict[int, np.ndarray]:
-    """Pick the same ``shots`` training images per class as ``signrules train --few-shot-classes`` does."""
+def choose_shots(data, train_index: np.ndarray, classes, shots: int, seed: int,
+                 closest: bool = False) -> dict[int, np.ndarray]:
+    """Pick the same ``shots`` training images per class as ``signrules train --few-shot-classes`` does.
+
+    With ``closest``, each picked image is replaced by the last image of its
+    track. A track follows one sign as the car approaches it, so its last
+    image was cut from the largest and sharpest crop, the exemplar a person
+    would choose.
+    """
     from signrules.attributes.train import pick_shots
 
-    return pick_shots(train_index, data.class_ids, data.track_ids, list(classes), shots, np.random.default_rng(seed))
+    chosen = pick_shots(train_index, data.class_ids, data.track_ids, list(classes), shots,
+                        np.random.default_rng(seed))
+    if not closest:
+        return chosen
+
+    # File names are TTTTT_FFFFF.ppm, with FFFFF counting the images of track TTTTT.
+    frame = np.array([int(Path(path).stem.rsplit("_", 1)[-1]) for path in data.paths])
+    replaced = {}
+    for class_id, picked in chosen.items():
+        last = []
+        for index in picked:
+            same_track = train_index[data.track_ids[train_index] == data.track_ids[index]]
+            last.append(same_track[np.argmax(frame[same_track])])
+        replaced[class_id] = np.array(last)
+    return replaced
 
 
 # --- the four approaches -----------------------------------------------------------
 
 
 def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index, weights: Path,
-                   work: Path, seed: int, pictogram_match: str = "head") -> dict:
-    """Add the held-out signs by rules and exemplars; return predictions and timings."""
+                   work: Path, seed: int, pictogram_match: str = "head", draw: int = 0,
+                   closest: bool = False) -> dict:
+    """Add the held-out signs by rules and exemplars; return predictions and timings.
+
+    The exemplar images of draw ``draw`` are chosen with seed ``seed + draw``.
+    """
     full = load_ruleset(DEFAULT_RULESET, check_exemplars=False)
     sign_of_class = dataset_sign_ids(full)
     family_of = {sign.member_id(e.value): sign.id for sign in full.signs for e in sign.classes if sign.is_family}
@@ -164,7 +199,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
         return keep, values
 
     # The network is copied so that its calibration file sits beside it.
-    model_dir = work / f"rules-{shots}shot"
+    model_dir = work / (f"rules-{shots}shot" if draw == 0 else f"rules-{shots}shot-draw{draw}")
     if model_dir.exists():
         shutil.rmtree(model_dir)
     model_dir.mkdir(parents=True)
@@ -230,7 +265,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     after_dir = make_set(model_dir / "after", range(43), {})
     (after_dir / "exemplars").mkdir(exist_ok=True)
     shot_paths = {}
-    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, seed).items():
+    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, seed + draw, closest).items():
         names = [n for n, cs in classes_by_name.items() if c in cs]
         shot_paths[c] = [data.paths[i] for i in chosen]
         for name in names:
@@ -282,13 +317,14 @@ def retrain_approach(scenario, before_weights, after_weights, after_seconds, dat
             "old_only": restricted_argmax(before_logits, scenario.old), "add_seconds": after_seconds}
 
 
-def linear_probe_approach(scenario, shots, before_weights, data, train_index, val_index, seed) -> dict:
+def linear_probe_approach(scenario, shots, before_weights, data, train_index, val_index, seed,
+                          shot_seed: int) -> dict:
     model = load_plain_classifier(before_weights)
     before_logits = plain_logits(model, data.images[val_index])
 
     started = time.perf_counter()
     old_train = train_index[np.isin(data.class_ids[train_index], scenario.old)]
-    few = np.concatenate(list(choose_shots(data, train_index, scenario.few_shot, shots, seed).values()))
+    few = np.concatenate(list(choose_shots(data, train_index, scenario.few_shot, shots, shot_seed).values()))
     chosen = np.concatenate([old_train, few])
     probe = LogisticRegression(max_iter=300, class_weight="balanced", random_state=seed)
     probe.fit(plain_features(model, data.images[chosen]), data.class_ids[chosen])
@@ -302,7 +338,8 @@ def linear_probe_approach(scenario, shots, before_weights, data, train_index, va
             "old_only": restricted_argmax(before_logits, scenario.old), "add_seconds": add_seconds}
 
 
-def prototype_approach(scenario, shots, weights, data, train_index, val_index, seed) -> dict:
+def prototype_approach(scenario, shots, weights, data, train_index, val_index, seed, shot_seed: int,
+                       closest: bool = False) -> dict:
     model, _ = load_attribute_net(weights)
     predictor = AttributePredictor(model)
     embed = lambda images: next(iter(predictor.predict(images).embeddings.values()))
@@ -328,7 +365,7 @@ def prototype_approach(scenario, shots, weights, data, train_index, val_index, s
 
     before_scores = nearest(prototypes, owners)
     started = time.perf_counter()
-    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, seed).items():
+    for c, chosen in choose_shots(data, train_index, scenario.few_shot, shots, shot_seed, closest).items():
         prototypes.append(embed(data.images[chosen]))
         owners += [c] * len(chosen)
     after_scores = nearest(prototypes, owners)
@@ -373,9 +410,33 @@ def metrics(result: dict, truth: np.ndarray, scenario: Scenario) -> dict:
     return figures
 
 
+def summarise(draws: list[dict]) -> dict:
+    """Return the first draw's figures with each number replaced by its mean over ``draws``.
+
+    With several draws, ``range`` gives the lowest and highest value of each
+    number, and ``by_draw`` the numbers of each draw. Nested figures (the open-set ones) do not depend on the
+    exemplars, so they come from the first draw.
+    """
+    summary = dict(draws[0])
+    numbers = [key for key, value in summary.items() if isinstance(value, (int, float))]
+    for key in numbers:
+        summary[key] = float(np.mean([figures[key] for figures in draws]))
+    summary["draws"] = len(draws)
+    if len(draws) > 1:
+        summary["range"] = {key: [min(f[key] for f in draws), max(f[key] for f in draws)] for key in numbers}
+        summary["by_draw"] = [{key: figures[key] for key in numbers} for figures in draws]
+    return summary
+
+
 def main(args: argparse.Namespace) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     scenario = SCENARIOS[args.scenario]
+    if args.draws < 1:
+        raise SystemExit(f"--draws must be at least 1, got {args.draws}")
+    # The CNN of (a) is retrained on the random images that signrules train picks.
+    closest = args.exemplar_choice == "closest"
+    if closest and not args.skip_plain:
+        raise SystemExit("--exemplar-choice closest needs --skip-plain")
     work = args.work_dir or Path("runs/add-sign") / args.scenario
     work.mkdir(parents=True, exist_ok=True)
     new = ",".join(map(str, scenario.new))
@@ -407,21 +468,35 @@ def main(args: argparse.Namespace) -> dict:
 
     report = {"scenario": args.scenario, "new_classes": scenario.new, "zero_shot": list(scenario.zero_shot),
               "exemplar_classes": list(scenario.few_shot), "attribute_training_seconds": attributes_seconds,
-              "pictogram_match": args.pictogram_match,
+              "pictogram_match": args.pictogram_match, "exemplar_choice": args.exemplar_choice,
+              "draws": args.draws,
               "validation_images": len(val_index), "results": {}}
     for shots in scenario.shots:
-        log.info("Adding %d classes with %d shot(s)", len(scenario.new), shots)
-        rules = rules_approach(scenario, shots, data, train_index, val_index, attributes, work, args.seed,
-                               args.pictogram_match)
-        approaches = {"rules": rules}
-        if not args.skip_plain:
-            approaches["retrain"] = retrain_approach(scenario, plain_before, *plain_after[shots], data, val_index)
-            approaches["linear_probe"] = linear_probe_approach(scenario, shots, plain_before, data, train_index,
-                                                               val_index, args.seed)
-        approaches["prototypes"] = prototype_approach(scenario, shots, attributes, data, train_index, val_index,
-                                                      args.seed)
-        report["results"][f"{shots}-shot"] = {name: metrics(r, truth, scenario) for name, r in approaches.items()}
-        report["results"][f"{shots}-shot"]["rules"]["exemplar_images"] = rules["shots"]
+        per_draw: dict[str, list[dict]] = {}
+        exemplar_images = []
+        for draw in range(args.draws):
+            log.info("Adding %d classes with %d shot(s), draw %d of %d", len(scenario.new), shots, draw + 1,
+                     args.draws)
+            shot_seed = args.seed + draw
+            rules = rules_approach(scenario, shots, data, train_index, val_index, attributes, work, args.seed,
+                                   args.pictogram_match, draw, closest)
+            exemplar_images.append(rules["shots"])
+            approaches = {"rules": rules}
+            if not args.skip_plain:
+                # The retrained CNN saw the first draw's images, so it is measured once.
+                if draw == 0:
+                    approaches["retrain"] = retrain_approach(scenario, plain_before, *plain_after[shots], data,
+                                                             val_index)
+                approaches["linear_probe"] = linear_probe_approach(scenario, shots, plain_before, data,
+                                                                   train_index, val_index, args.seed, shot_seed)
+            approaches["prototypes"] = prototype_approach(scenario, shots, attributes, data, train_index,
+                                                          val_index, args.seed, shot_seed, closest)
+            for name, result in approaches.items():
+                per_draw.setdefault(name, []).append(metrics(result, truth, scenario))
+        report["results"][f"{shots}-shot"] = {name: summarise(draws) for name, draws in per_draw.items()}
+        report["results"][f"{shots}-shot"]["rules"]["exemplar_images"] = exemplar_images[0]
+        if args.draws > 1:
+            report["results"][f"{shots}-shot"]["rules"]["exemplar_images_by_draw"] = exemplar_images
 
     print(format_table(report))
     if args.output:
@@ -437,9 +512,18 @@ def format_table(report: dict) -> str:
         lines.append("| approach | " + " | ".join(columns) + " |")
         lines.append("|---" * (len(columns) + 1) + "|")
         for name, figures in results.items():
-            cells = [f"{figures[c]:.1f}" if c == "add_seconds" else f"{figures[c]:.2%}" for c in columns]
+            cells = [_cell(figures, c) for c in columns]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _cell(figures: dict, column: str) -> str:
+    """Format one figure, with its range over the draws when there are several."""
+    text = f"{figures[column]:.1f}" if column == "add_seconds" else f"{figures[column]:.2%}"
+    if "range" in figures and column != "add_seconds":
+        low, high = figures["range"][column]
+        text += f" ({low:.1%}-{high:.1%})"
+    return text
 
 
 if __name__ == "__main__":
