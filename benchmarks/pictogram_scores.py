@@ -1,15 +1,17 @@
 """Scores of one pictogram's exemplar match on the images of every GTSRB class.
 
-Run from the repository root:
+Run from the repository root, with the Python of the environment that
+has signrules installed:
 
-    python benchmarks/pictogram_scores.py ../shared/data/gtsrb/Final_Training --pictogram blank
+    .venv/bin/python benchmarks/pictogram_scores.py ../shared/data/gtsrb/Final_Training --pictogram blank
 
 It prints, per class, how many images there are, the median and the
 largest P(pictogram ~ NAME), and how many images score above 0.5. A rule
 that relies on the pictogram alone is safe when its own class scores high
 and every other class scores low. ``--split`` picks the images as
-``signrules eval --split`` does, and ``--rules`` and ``--weights`` default
-to the shipped ones.
+``signrules eval --split`` does: by default the validation tracks of the
+training layout. ``--classes`` keeps only the given class ids, and
+``--rules`` and ``--weights`` default to the shipped ones.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def main() -> None:
     print(f"{'class':>5}  {'images':>6}  {'median':>7}  {'largest':>7}  {'above 0.5':>9}")
     for class_id in np.unique(data.class_ids):
         own = scores[data.class_ids == class_id]
-        print(f"{class_id:>5}  {len(own):>6}  {np.median(own):>7.3f}  {own.max():>7.3f}  {int((own > 0.5).sum()):>9}")
+        above = int((own > 0.5).sum())
+        print(f"{class_id:>5}  {len(own):>6}  {np.median(own):>7.3f}  {own.max():>7.3f}  {above:>9}")
 
 
 if __name__ == "__main__":

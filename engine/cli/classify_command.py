@@ -102,7 +102,11 @@ def _print_result(args: argparse.Namespace, result) -> None:
     if result.rule:
         print(f"  rule      {result.rule}")
     if result.evidence:
-        parts = [f"{'not ' if e.negated else ''}{e.predicate} {e.probability:.3f}" for e in result.evidence]
+        parts = []
+        for e in result.evidence:
+            # Each test is printed as the rule writes it, so "not A" shows 1 - P(A).
+            probability = 1.0 - e.probability if e.negated else e.probability
+            parts.append(f"{'not ' if e.negated else ''}{e.predicate} {probability:.3f}")
         print(f"  evidence  {', '.join(parts)}")
     readings = ", ".join(f"{name}={r.value} ({r.probability:.2f})" for name, r in result.attributes.items())
     print(f"  read      {readings}")

@@ -85,6 +85,27 @@ def test_classify_text_explains(image_folder, capsys):
     assert 'text = "STOP"' in out
 
 
+def test_classify_text_negated_test(image_folder, capsys):
+    # A speed limit is "not pictogram ~ blank": the evidence shows the
+    # probability of that test, 1 - P(blank), which is high on a speed limit.
+    image = sorted(image_folder.glob("00002_*"))[0]
+
+    code = main(["classify", str(image)])
+    out = capsys.readouterr().out
+    evidence = next(line for line in out.splitlines() if line.strip().startswith("evidence"))
+    negated = next(part for part in evidence.split(", ") if "not pictogram ~ blank" in part)
+
+    assert code == ExitCode.OK
+    assert 'speed_limit_50 "Speed limit 50 km/h"' in out
+    assert float(negated.rsplit(" ", 1)[1]) > 0.9
+
+    main(["classify", "--json", str(image)])
+    record = json.loads(capsys.readouterr().out)
+    blank = next(e for e in record["evidence"] if e["predicate"] == "pictogram ~ blank")
+    assert blank["negated"]
+    assert blank["probability"] < 0.1
+
+
 def test_classify_missing_input(tmp_path, capsys):
     code = main(["classify", str(tmp_path / "nothing.png")])
 
