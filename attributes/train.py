@@ -440,7 +440,8 @@ def _check_options(args: argparse.Namespace) -> None:
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
     if args.derive_digits and not args.transplant:
-        raise ValueError("--derive-digits adds donors for transplants, so it needs --transplant above 0")
+        raise ValueError("--derive-digits needs --transplant above 0, because derived digits are used only "
+                         "in transplants; add --transplant 0.5, for example")
     if args.column_reader and not args.string_reader:
         raise ValueError("--column-reader reads the string branch, so it cannot be combined with --no-string-reader")
 

@@ -20,6 +20,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from signrules.attributes.errors import SignrulesError
 from signrules.attributes.gtsrb import load_gtsrb
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import select_split
@@ -35,12 +36,19 @@ def main() -> None:
     parser.add_argument("--classes", default=None, help="comma-separated class ids (default: all)")
     args = parser.parse_args()
 
-    classifier = Classifier(args.rules, weights=args.weights)
-    if args.pictogram not in classifier.bank:
-        parser.error(f'rule set {classifier.ruleset.root} has no exemplar set "{args.pictogram}"')
-    classes = None if args.classes is None else [int(c) for c in args.classes.split(",")]
-    data = load_gtsrb(args.dataset, classes=classes, size=classifier.input_size)
-    data, split = select_split(data, args.split)
+    try:
+        classes = None if args.classes is None else [int(c) for c in args.classes.split(",")]
+    except ValueError:
+        parser.error(f"invalid --classes {args.classes!r}: expected comma-separated class ids such as 1,15")
+
+    try:
+        classifier = Classifier(args.rules, weights=args.weights)
+        if args.pictogram not in classifier.bank:
+            parser.error(f'rule set {classifier.ruleset.root} has no exemplar set "{args.pictogram}"')
+        data = load_gtsrb(args.dataset, classes=classes, size=classifier.input_size)
+        data, split = select_split(data, args.split)
+    except SignrulesError as error:
+        parser.error(str(error))
 
     # The images are already at the network's input size, as in signrules eval.
     posteriors = classifier.predictor.predict(data.images)

@@ -318,7 +318,7 @@ def cached_swap_digits_batch(images: np.ndarray, old_numbers: list[str], count: 
     # Swaps without transplants or blanks keep the key they had before those existed.
     share = f"-transplant{transplant:g}" if transplant > 0 else ""
     share += f"-blank{blank:g}" if blank > 0 else ""
-    # Derived digits change only transplants.
+    # Derived digits change only transplants, so other swaps keep their key.
     share += "-derived" if derive and transplant > 0 else ""
     path = cache_dir() / f"swaps-v{SWAP_VERSION}-{count}-seed{seed}{share}-{digest}.npz"
     if path.exists():
