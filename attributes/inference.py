@@ -9,16 +9,21 @@ network runs in channels-last memory layout in chunks of 64 images; on a
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
 import torch
 from signrules.attributes.network import AttributeNet, outputs_to_posteriors
-from signrules.attributes.posteriors import Posteriors
+from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 __all__ = ["AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
+
+# Probabilities are floored before pooling in log space, so that one
+# reader's zero cannot veto the other's reading.
+_FLOOR = 1e-6
 
 # Chunk size for batched inference: large enough to amortise per-call
 # overhead, small enough that activations stay in the CPU caches.
@@ -60,14 +65,29 @@ def fuse_batch_norm(model: nn.Module) -> nn.Module:
 
 
 class AttributePredictor:
-    """Turns uint8 image batches into Posteriors with an AttributeNet."""
+    """Turns uint8 image batches into Posteriors with an AttributeNet.
 
-    def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None) -> None:
+    With a ``glyph_reader`` (``signrules.attributes.glyphs``), the digits of
+    each image that the network reads a number on are also read one glyph at
+    a time, with the network's number of digits. Where the reader finds the
+    legend, each position's distribution becomes the normalised geometric
+    mean ``glyph ** glyph_weight * network ** (1 - glyph_weight)``. Where
+    the two agree it stays as sure as they are. An arithmetic mixture
+    flattened it and pushed speed limits below the rule threshold (0.9 %
+    unknown on the validation split instead of 0.3 %).
+    """
+
+    def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None,
+                 glyph_reader=None, glyph_weight: float = 0.5) -> None:
         self.schema = model.schema
         self.input_size = model.config.input_size
         self.model = fuse_batch_norm(model).to(memory_format=torch.channels_last)
         #: Temperature of each head's softmax; see ``outputs_to_posteriors``.
         self.temperatures = dict(temperatures or {})
+        if not 0.0 <= glyph_weight <= 1.0:
+            raise ValueError(f"glyph_weight must be between 0 and 1, got {glyph_weight}")
+        self.glyph_reader = glyph_reader
+        self.glyph_weight = glyph_weight
 
     @torch.inference_mode()
     def predict(self, images: np.ndarray) -> Posteriors:
@@ -80,8 +100,30 @@ class AttributePredictor:
         for start in range(0, len(images), CHUNK_SIZE):
             batch = images_to_tensor(images[start : start + CHUNK_SIZE])
             outputs = self.model(batch.contiguous(memory_format=torch.channels_last))
-            parts.append(outputs_to_posteriors(outputs, self.schema, self.temperatures))
+            posteriors = outputs_to_posteriors(outputs, self.schema, self.temperatures)
+            if self.glyph_reader is not None:
+                posteriors = self._read_glyphs(images[start : start + CHUNK_SIZE], posteriors)
+            parts.append(posteriors)
         if not parts:
             empty = np.zeros((0, self.input_size, self.input_size, 3), dtype=np.uint8)
             return outputs_to_posteriors(self.model(images_to_tensor(empty)), self.schema, self.temperatures)
         return parts[0] if len(parts) == 1 else Posteriors.concatenate(parts)
+
+    def _read_glyphs(self, images: np.ndarray, posteriors: Posteriors) -> Posteriors:
+        """Pool the glyph reader's digit distributions into ``posteriors`` where it finds a legend."""
+        name = "digits"
+        if name not in posteriors.strings:
+            return posteriors
+        network = posteriors.strings[name]
+        lengths = [len(number) for number in network.decode()]
+        reading = self.glyph_reader.read(images, lengths)
+        if not reading.found.any():
+            return posteriors
+        probs = network.probs.copy()
+        found = reading.found
+        pooled = (np.log(np.maximum(reading.probs[found], _FLOOR)) * self.glyph_weight
+                  + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - self.glyph_weight))
+        pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
+        probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
+        strings = {**posteriors.strings, name: SequencePosterior(network.attribute, probs)}
+        return dataclasses.replace(posteriors, strings=strings)

@@ -116,6 +116,9 @@ def get_args_parser() -> argparse.ArgumentParser:
                              "randomly picked track (needs --skip-plain; default: random)")
     parser.add_argument("--draws", type=int, default=1,
                         help="random choices of exemplar images to average over (default: %(default)s)")
+    parser.add_argument("--glyphs", action="store_true",
+                        help="also read numbers digit by digit, with a glyph reader trained without the "
+                             "held-out classes (signrules train-glyphs; trained once into the work folder)")
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON here")
     plain = parser.add_mutually_exclusive_group()
     plain.add_argument("--plain-only", action="store_true",
@@ -129,14 +132,15 @@ def get_args_parser() -> argparse.ArgumentParser:
 # --- training ---------------------------------------------------------------------
 
 
-def train(work: Path, name: str, arguments: list[str]) -> tuple[Path, float]:
-    """Run ``signrules train`` unless its output exists; return the weights and wall seconds."""
+def train(work: Path, name: str, arguments: list[str], command: str = "train") -> tuple[Path, float]:
+    """Run ``signrules train`` (or ``command``) unless its output exists; return the weights and wall seconds."""
     weights = work / f"{name}.pt"
     timing = work / f"{name}.seconds"
     if weights.exists() and timing.exists():
         return weights, float(timing.read_text())
-    command = [sys.executable, "-m", "signrules.engine.cli", "train", "--no-progress",
-               "--output-dir", str(work / name), "--export", str(weights), *arguments]
+    outputs = (["--output-dir", str(work / name), "--export", str(weights)] if command == "train"
+               else ["--output", str(weights)])
+    command = [sys.executable, "-m", "signrules.engine.cli", command, "--no-progress", *outputs, *arguments]
     log.info("training %s: %s", name, " ".join(command))
     started = time.perf_counter()
     subprocess.run(command, check=True)
@@ -178,10 +182,12 @@ def choose_shots(data, train_index: np.ndarray, classes, shots: int, seed: int,
 
 def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index, weights: Path,
                    work: Path, seed: int, pictogram_match: str = "head", draw: int = 0,
-                   closest: bool = False) -> dict:
+                   closest: bool = False, glyphs: Path | None = None) -> dict:
     """Add the held-out signs by rules and exemplars; return predictions and timings.
 
     The exemplar images of draw ``draw`` are chosen with seed ``seed + draw``.
+    ``glyphs`` is a glyph reader trained without the held-out classes; None
+    reads numbers with the attribute network alone.
     """
     full = load_ruleset(DEFAULT_RULESET, check_exemplars=False)
     sign_of_class = dataset_sign_ids(full)
@@ -252,7 +258,8 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
         return predicted, unknown
 
     before_dir = make_set(model_dir / "before", scenario.old, {})
-    classifier = Classifier(before_dir, weights=local_weights)
+    reading = {"read_glyphs": glyphs is not None, "glyph_weights": glyphs}
+    classifier = Classifier(before_dir, weights=local_weights, **reading)
     before_results, _ = classifier.classify_prepared(images, sources=sources, top_k=0)
     before = np.array([mapping.get(r.sign_id, -1) for r in before_results])
     before_unknown = np.array([r.is_unknown for r in before_results])
@@ -283,7 +290,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     for name in load_ruleset(new_dir, check_exemplars=False).pictogram_names:
         if not (new_dir / "exemplars" / name).exists():
             shutil.copytree(after_dir / "exemplars" / name, new_dir / "exemplars" / name)
-    new_only, _ = predict(Classifier(new_dir, weights=local_weights))
+    new_only, _ = predict(Classifier(new_dir, weights=local_weights, **reading))
 
     return {"before": before, "after": after, "new_only": new_only, "old_only": before,
             "add_seconds": add_seconds, "before_unknown": before_unknown, "after_unknown": after_unknown,
@@ -460,6 +467,10 @@ def main(args: argparse.Namespace) -> dict:
     if args.derive_digits:
         arguments += ["--derive-digits"]
     attributes, attributes_seconds = train(work, "attributes", arguments)
+    glyphs, glyphs_seconds = None, None
+    if args.glyphs:
+        glyphs, glyphs_seconds = train(work, "glyphs", ["--exclude-classes", new, "--seed", str(args.seed)],
+                                       command="train-glyphs")
 
     log.info("Loading data")
     data = load_gtsrb(args.data)
@@ -469,7 +480,7 @@ def main(args: argparse.Namespace) -> dict:
     report = {"scenario": args.scenario, "new_classes": scenario.new, "zero_shot": list(scenario.zero_shot),
               "exemplar_classes": list(scenario.few_shot), "attribute_training_seconds": attributes_seconds,
               "pictogram_match": args.pictogram_match, "exemplar_choice": args.exemplar_choice,
-              "draws": args.draws,
+              "draws": args.draws, "glyph_training_seconds": glyphs_seconds,
               "validation_images": len(val_index), "results": {}}
     for shots in scenario.shots:
         per_draw: dict[str, list[dict]] = {}
@@ -479,7 +490,7 @@ def main(args: argparse.Namespace) -> dict:
                      args.draws)
             shot_seed = args.seed + draw
             rules = rules_approach(scenario, shots, data, train_index, val_index, attributes, work, args.seed,
-                                   args.pictogram_match, draw, closest)
+                                   args.pictogram_match, draw, closest, glyphs)
             exemplar_images.append(rules["shots"])
             approaches = {"rules": rules}
             if not args.skip_plain:

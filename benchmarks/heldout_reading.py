@@ -24,6 +24,11 @@ and drawn again compare printed and drawn digits on the same plates.
 that no class shows. ``--synthetic 800`` reads the digits of the first 800
 synthetic signs with digits in the training pool (100,000 signs, seed 0),
 which shows whether the head fits its own training data.
+
+``--glyph-reader runs/glyphs/glyphs.pt`` also reads every number digit by
+digit with a glyph reader (``signrules train-glyphs``), taking the number
+of digits from the network, and reports its exact reads beside the
+network's. Where it does not find the legend, the network's reading counts.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ from pathlib import Path
 
 import numpy as np
 from signrules.attributes.errors import SignrulesError
+from signrules.attributes.glyphs import GlyphReader
 from signrules.attributes.gtsrb import attribute_records, load_gtsrb
+from signrules.attributes.schema import default_schema
 from signrules.attributes.inference import AttributePredictor
 from signrules.attributes.synth.dataset import render_dataset
 from signrules.attributes.synth.digit_swap import draw_number, erase_legend, swap_digits
@@ -66,12 +73,32 @@ def get_args_parser() -> argparse.ArgumentParser:
                              "how often each is read (for numbers no GTSRB class shows, such as 40)")
     parser.add_argument("--synthetic", type=int, default=0,
                         help="read this many synthetic training signs with digits (default 0: skip)")
+    parser.add_argument("--glyph-reader", type=Path, default=None,
+                        help="also read numbers digit by digit with these glyph-network weights")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
     return parser
 
 
-def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -> float | None:
-    """Return the share of ``count`` seen speed-limit crops, with ``number`` drawn in, read as ``number``."""
+def read_numbers(predictor, glyphs: GlyphReader | None, images: np.ndarray) -> tuple[list[str], list[str] | None]:
+    """Return the network's digit readings and, with a glyph reader, its readings (the network's where not found)."""
+    network = predictor.predict(images).strings["digits"].decode()
+    if glyphs is None:
+        return network, None
+    reading = glyphs.read(images, [len(number) for number in network])
+    return network, [glyph if found else own
+                     for glyph, own, found in zip(reading.strings(), network, reading.found)]
+
+
+def _share(readings: list[str] | None, number: str) -> float | None:
+    return None if readings is None else sum(r == number for r in readings) / len(readings)
+
+
+def read_swapped(predictor, data, excluded: set[int], number: str, count: int,
+                 glyphs: GlyphReader | None = None) -> dict | None:
+    """Return the share of ``count`` seen speed-limit crops, with ``number`` drawn in, read as ``number``.
+
+    The figures are the network's (``network``) and the glyph reader's (``glyphs``, None without one).
+    """
     records = attribute_records(data.class_ids)
     plates = [i for i, r in enumerate(records)
               if r["digits"] and r["strike"] == "none" and int(data.class_ids[i]) not in excluded]
@@ -85,8 +112,8 @@ def read_swapped(predictor, data, excluded: set[int], number: str, count: int) -
             break
     if not images:
         return None
-    read = predictor.predict(np.stack(images)).strings["digits"].decode()
-    return sum(r == number for r in read) / len(read)
+    network, glyph = read_numbers(predictor, glyphs, np.stack(images))
+    return {"network": _share(network, number), "glyphs": _share(glyph, number)}
 
 
 def read_redrawn(predictor, images: np.ndarray, number: str, count: int) -> dict | None:
@@ -132,7 +159,7 @@ def read_synthetic(predictor, count: int) -> dict[str, float]:
 
 
 def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int, swaps: int,
-                    numbers: list[str] = (), synthetic: int = 0) -> dict:
+                    numbers: list[str] = (), synthetic: int = 0, glyph_weights: Path | None = None) -> dict:
     """Return, per class, the exact-read share and the most common (digits, text) readings."""
     model, metadata = load_attribute_net(weights)
     excluded = set(metadata.get("excluded_classes") or [])
@@ -142,6 +169,14 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
               file=sys.stderr)
 
     predictor = AttributePredictor(model)
+    glyphs = None
+    if glyph_weights is not None:
+        glyphs = GlyphReader.load(glyph_weights, default_schema().strings["digits"])
+        left_out = set(glyphs.metadata.get("exclude_classes") or [])
+        printed = [c for c in classes if c not in left_out and attribute_records(np.array([c]))[0]["digits"]]
+        if printed:
+            print(f"warning: {glyph_weights} was trained on the printed digits of classes {printed}",
+                  file=sys.stderr)
     data = load_gtsrb(data_dir, size=predictor.input_size)
     figures = {"weights": str(weights), "dataset": str(data_dir), "classes": {}}
     for class_id in classes:
@@ -162,17 +197,32 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
             "exact": exact / len(members),
             "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(readings).most_common(top)],
         }
+        if glyphs is not None and target[0]:
+            network = [reading[0] for reading in readings]
+            glyph_reading = glyphs.read(data.images[members], [len(number) for number in network])
+            combined = [(glyph if found else own, text) for glyph, own, found, (_, text)
+                        in zip(glyph_reading.strings(), network, glyph_reading.found, readings)]
+            figures["classes"][str(class_id)]["glyphs"] = {
+                "legend_found": float(glyph_reading.found.mean()),
+                "exact": sum(reading == target for reading in combined) / len(members),
+                "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(combined).most_common(top)],
+            }
         if swaps and target[0]:
             figures["classes"][str(class_id)]["swapped_exact"] = read_swapped(
-                predictor, data, excluded, target[0], swaps)
+                predictor, data, excluded, target[0], swaps, glyphs)
             figures["classes"][str(class_id)]["redrawn"] = read_redrawn(
                 predictor, data.images[members], target[0], swaps)
 
     if synthetic:
         figures["synthetic"] = read_synthetic(predictor, synthetic)
     count = swaps or 300
-    figures["drawn_numbers"] = {n: read_swapped(predictor, data, excluded, n, count) for n in numbers}
+    figures["drawn_numbers"] = {n: read_swapped(predictor, data, excluded, n, count, glyphs) for n in numbers}
     return figures
+
+
+def _shares(shares: dict) -> str:
+    text = f"{shares['network']:.1%} read exactly"
+    return text if shares["glyphs"] is None else f"{text} (glyph reader {shares['glyphs']:.1%})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         figures = reading_figures(args.weights, args.data, args.classes, args.top, args.swaps, numbers,
-                                  args.synthetic)
+                                  args.synthetic, args.glyph_reader)
     except SignrulesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -197,16 +247,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"class {class_id:>2} ({expected}): {entry['exact']:.1%} exact of {entry['images']} images")
         for reading in entry["readings"]:
             print(f'    digits "{reading["digits"]}" text "{reading["text"]}": {reading["count"]}')
+        if "glyphs" in entry:
+            glyph_entry = entry["glyphs"]
+            print(f"    glyph reader: {glyph_entry['exact']:.1%} exact (legend found in "
+                  f"{glyph_entry['legend_found']:.1%})")
+            for reading in glyph_entry["readings"]:
+                print(f'        digits "{reading["digits"]}" text "{reading["text"]}": {reading["count"]}')
         if entry.get("swapped_exact") is not None:
             print(f'    "{entry["expected"]["digits"]}" drawn into seen speed-limit crops: '
-                  f'{entry["swapped_exact"]:.1%} read exactly')
+                  f'{_shares(entry["swapped_exact"])}')
         if entry.get("redrawn") is not None:
             redrawn = entry["redrawn"]
             print(f'    "{entry["expected"]["digits"]}" erased and drawn again in {redrawn["crops"]} of its own '
                   f'crops: {redrawn["redrawn_exact"]:.1%} read exactly (as printed: {redrawn["printed_exact"]:.1%})')
     for number, share in figures["drawn_numbers"].items():
         if share is not None:
-            print(f'"{number}" drawn into seen speed-limit crops: {share:.1%} read exactly')
+            print(f'"{number}" drawn into seen speed-limit crops: {_shares(share)}')
     for group, share in figures.get("synthetic", {}).items():
         print(f"synthetic training signs, {group}: {share:.1%} read exactly")
     return 0

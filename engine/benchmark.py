@@ -29,6 +29,12 @@ class SpeedReport:
     repeats: int
     decode_ms_per_image: float
     network_ms_per_image: float
+    #: Whether the classifier reads numbers glyph by glyph as well.
+    glyph_reader: bool
+    #: Reading numbers glyph by glyph (0 without a glyph reader), per image of the whole batch.
+    glyphs_ms_per_image: float
+    #: Images of the batch whose number the glyph reader read.
+    glyph_images: int
     rules_ms_per_image: float
     batched_images_per_second: float
     latency_median_ms: float
@@ -74,10 +80,23 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
         return prepare_batch([decode_image(p) for p in paths], size=size)
 
     batch = decode()
-    posteriors = classifier.predictor.predict(batch)
+    predictor = classifier.predictor
+    posteriors = predictor.predict(batch)
+    reader, predictor.glyph_reader = predictor.glyph_reader, None
+    lengths = [len(number) for number in predictor.predict(batch).strings["digits"].decode()] if reader else []
+    predictor.glyph_reader = reader
 
     def network():
-        classifier.predictor.predict(batch)
+        # The network alone; the glyph reader is timed on its own below.
+        saved, predictor.glyph_reader = predictor.glyph_reader, None
+        try:
+            predictor.predict(batch)
+        finally:
+            predictor.glyph_reader = saved
+
+    def glyphs():
+        if reader is not None:
+            reader.read(batch, lengths)
 
     def rules():
         name = next(iter(posteriors.embeddings))
@@ -89,6 +108,7 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
     network()  # warm-up: the first call allocates and picks kernels
     decode_s = _median_seconds(decode, repeats)
     network_s = _median_seconds(network, repeats)
+    glyphs_s = _median_seconds(glyphs, repeats)
     rules_s = _median_seconds(rules, repeats)
     count = len(paths)
 
@@ -106,8 +126,11 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
         repeats=repeats,
         decode_ms_per_image=decode_s / count * 1000,
         network_ms_per_image=network_s / count * 1000,
+        glyph_reader=reader is not None,
+        glyphs_ms_per_image=glyphs_s / count * 1000,
+        glyph_images=sum(1 for length in lengths if length),
         rules_ms_per_image=rules_s / count * 1000,
-        batched_images_per_second=count / (decode_s + network_s + rules_s),
+        batched_images_per_second=count / (decode_s + network_s + glyphs_s + rules_s),
         latency_median_ms=float(np.median(latencies)),
         latency_p95_ms=float(np.percentile(latencies, 95)),
         network_mflops_per_image=network_flops(classifier.predictor.model, size) / 1e6,

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from signrules.attributes.decode import decode_image, prepare_batch
+from signrules.attributes.glyphs import DEFAULT_GLYPH_WEIGHTS_PATH, GlyphReader
 from signrules.attributes.inference import AttributePredictor
 from signrules.attributes.posteriors import Posteriors
 from signrules.attributes.schema import Schema
@@ -110,6 +111,14 @@ class Classifier:
         Attribute-network weights file; the shipped weights by default.
     threshold : float, optional
         Score below which an image is "unknown"; the rule set's own by default.
+    read_glyphs : bool
+        Also read numbers one digit at a time with the glyph reader, pooled
+        with the network's reading (``AttributePredictor``). Off by default:
+        it reads unseen numbers better but costs about 4 ms per image that
+        shows a number (docs/benchmarks.md).
+    glyph_weights : path, optional
+        Glyph-reader weights (``signrules train-glyphs``); the shipped ones by
+        default. Giving them turns ``read_glyphs`` on.
 
     Raises
     ------
@@ -124,12 +133,18 @@ class Classifier:
         weights: str | Path | None = None,
         threshold: float | None = None,
         schema: Schema | None = None,
+        read_glyphs: bool = False,
+        glyph_weights: str | Path | None = None,
     ) -> None:
         self.weights_path = Path(weights) if weights is not None else DEFAULT_WEIGHTS_PATH
         model, self.weights_metadata = load_attribute_net(self.weights_path, schema)
         self.schema = model.schema
         self.calibration = load_calibration(self.weights_path, self.weights_fingerprint)
-        self.predictor = AttributePredictor(model, self.calibration.temperatures)
+        self.glyph_reader = None
+        if (read_glyphs or glyph_weights is not None) and "digits" in self.schema.strings:
+            path = Path(glyph_weights) if glyph_weights is not None else DEFAULT_GLYPH_WEIGHTS_PATH
+            self.glyph_reader = GlyphReader.load(path, self.schema.strings["digits"])
+        self.predictor = AttributePredictor(model, self.calibration.temperatures, glyph_reader=self.glyph_reader)
         self.input_size = self.predictor.input_size
         self.threshold = threshold
 

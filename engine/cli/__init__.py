@@ -28,6 +28,7 @@ _SUBCOMMANDS = [
     "exemplars",
     "calibrate",
     "train",
+    "train_glyphs",
     "bench",
 ]
 

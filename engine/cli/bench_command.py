@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "bench",
         help="measure classification speed",
         description="Measure batched throughput (images/s) and single-image latency (ms, from file "
-        "to answer), with decoding, the network and the rule evaluation timed separately.",
+        "to answer), with decoding, the network, the glyph reader and the rule evaluation timed separately.",
     )
     parser.add_argument("images", nargs="?", type=Path, default=DEFAULT_IMAGES, metavar="IMAGE_DIR",
                         help="folder of sign images (default: %(default)s)")
@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
           f"(median of {report.repeats})")
     print(f"  decode  {report.decode_ms_per_image:.3f} ms/image")
     print(f"  network {report.network_ms_per_image:.3f} ms/image")
+    if report.glyph_reader:
+        print(f"  glyphs  {report.glyphs_ms_per_image:.3f} ms/image (numbers read digit by digit on "
+              f"{report.glyph_images} of {report.images} images)")
     print(f"  rules   {report.rules_ms_per_image:.3f} ms/image")
     print(f"latency   median {report.latency_median_ms:.2f} ms, p95 {report.latency_p95_ms:.2f} ms "
           "(one image, file to answer)")

@@ -89,3 +89,37 @@ def test_weight_grows_and_thins_strokes():
 
     assert number_mask("60", 0.03).sum() > 1.2 * regular
     assert number_mask("60", -0.02).sum() < 0.9 * regular
+
+
+def test_shared_fft_search_matches_one_correlation_per_template(crops):
+    # The placement search shares one FFT of the map between templates;
+    # it must find what correlating each template on its own finds.
+    from scipy.ndimage import gaussian_filter
+
+    from signrules.attributes.synth import legend_fit
+
+    for image in crops(SPEED_120, [40, 300, 700]):
+        small = np.asarray(Image.fromarray(image).resize((32, 32), Image.BICUBIC))
+        side = 32 * legend_fit._SCALE
+        darkness = legend_fit._darkness(np.asarray(Image.fromarray(small).resize((side, side), Image.BICUBIC)))
+        natural = number_mask("120")
+        centre, best = (side - 1) / 2, (-1.0, 0, 0)
+        for height_share in legend_fit._HEIGHTS:
+            height = int(round(height_share * side))
+            for stretch in legend_fit._STRETCHES:
+                width = int(round(height * natural.shape[1] / natural.shape[0] * stretch))
+                if height >= side or width >= side:
+                    continue
+                template = gaussian_filter(legend_fit._resize(natural, width, height), 0.5 * legend_fit._SCALE)
+                scores = legend_fit._correlation(darkness, template)
+                tops = np.arange(scores.shape[0]) + (height - 1) / 2 - centre
+                lefts = np.arange(scores.shape[1]) + (width - 1) / 2 - centre
+                limit = legend_fit._MAX_OFFSET * side
+                scores = np.where((np.abs(tops)[:, None] <= limit) & (np.abs(lefts)[None, :] <= limit), scores, -1.0)
+                top, left = np.unravel_index(int(np.argmax(scores)), scores.shape)
+                if scores[top, left] > best[0]:
+                    best = (float(scores[top, left]), int(top), int(left))
+
+        score, top, left, *_ = legend_fit._best_placement(darkness, "120")
+        assert (top, left) == best[1:]
+        assert score == pytest.approx(best[0], abs=1e-6)

@@ -290,3 +290,15 @@ def test_descriptor_too_few_images(tmp_path, gtsrb_training, without_descriptor,
     assert code == ExitCode.USAGE_ERROR
     assert "needs more than 64 images, got 0" in capsys.readouterr().err
     assert (tmp_path / "older.pt").read_bytes() == before
+
+
+def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_path, capsys):
+    image = sorted(image_folder.glob("00002_*"))[0]
+
+    assert main(["classify", "--json", "--glyphs", str(image)]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["sign_id"] == "speed_limit_50"
+
+    code = main(["classify", "--glyph-weights", str(tmp_path / "missing.pt"), str(image)])
+    err = capsys.readouterr().err
+    assert code != ExitCode.OK
+    assert "missing.pt" in err and "glyph" in err
