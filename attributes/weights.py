@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import pickle
 from pathlib import Path
 
 import torch
@@ -22,6 +23,7 @@ __all__ = [
     "DEFAULT_WEIGHTS_PATH",
     "load_attribute_net",
     "load_plain_classifier",
+    "read_archive",
     "save_attribute_net",
     "weights_fingerprint",
 ]
@@ -75,6 +77,26 @@ def weights_fingerprint(state_dict: dict[str, torch.Tensor]) -> str:
     return digest.hexdigest()[:16]
 
 
+def read_archive(path: Path, kind: str) -> object:
+    """Load a ``torch.save`` archive of tensors and plain values; raise WeightsError naming the file.
+
+    ``kind`` names the expected file in messages ("weights file"). The
+    message never passes on torch's advice to load with
+    ``weights_only=False``, which would run code from an unknown file.
+    """
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise WeightsError(f"{path}: {kind} not found") from None
+    except IsADirectoryError:
+        raise WeightsError(f"{path}: is a folder, not a {kind}") from None
+    except pickle.UnpicklingError:
+        raise WeightsError(f"{path}: cannot read {kind}: not an archive of tensors and plain values") from None
+    except Exception as exc:  # torch raises many unrelated types for corrupt files
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise WeightsError(f"{path}: cannot read {kind}: {first_line}") from None
+
+
 def load_attribute_net(
     path: str | Path | None = None, schema: Schema | None = None
 ) -> tuple[AttributeNet, dict]:
@@ -86,12 +108,7 @@ def load_attribute_net(
     """
     path = Path(path) if path is not None else DEFAULT_WEIGHTS_PATH
     schema = schema or default_schema()
-    try:
-        archive = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: weights file not found") from None
-    except Exception as exc:  # torch raises many unrelated types for corrupt files
-        raise WeightsError(f"{path}: cannot read weights: {exc}") from None
+    archive = read_archive(path, "weights file")
 
     if not isinstance(archive, dict) or archive.get("format") != _FORMAT:
         raise WeightsError(f"{path}: not a signrules attribute-network weights file")
@@ -128,13 +145,11 @@ def load_plain_classifier(path: str | Path):
     from signrules.attributes.network import PlainClassifier
 
     path = Path(path)
+    archive = read_archive(path, "weights file")
     try:
-        archive = torch.load(path, map_location="cpu", weights_only=True)
         model = PlainClassifier(archive["state_dict"]["classifier.weight"].shape[0],
                                 NetConfig.from_dict(archive["config"]))
         model.load_state_dict(archive["state_dict"])
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: weights file not found") from None
-    except Exception as exc:  # torch raises many unrelated types for corrupt files
+    except Exception as exc:  # a dict of another shape fails in many ways
         raise WeightsError(f"{path}: not a plain-classifier weights file: {exc}") from None
     return model.eval()

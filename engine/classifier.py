@@ -114,7 +114,7 @@ class Classifier:
     read_glyphs : bool
         Also read numbers one digit at a time with the glyph reader, pooled
         with the network's reading (``AttributePredictor``). Off by default:
-        it reads unseen numbers better but costs about 4 ms per image that
+        it reads unseen numbers better but costs 3-4 ms per image that
         shows a number (docs/benchmarks.md).
     glyph_weights : path, optional
         Glyph-reader weights (``signrules train-glyphs``); the shipped ones by

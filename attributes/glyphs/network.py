@@ -10,6 +10,7 @@ from torch import nn
 
 from signrules.attributes.errors import WeightsError
 from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH
+from signrules.attributes.weights import read_archive
 
 __all__ = ["DIGITS", "GlyphNet", "load_glyph_net", "save_glyph_net"]
 
@@ -66,12 +67,7 @@ def save_glyph_net(path: str | Path, model: GlyphNet, metadata: dict) -> None:
 def load_glyph_net(path: str | Path) -> tuple[GlyphNet, dict]:
     """Load a GlyphNet in eval mode with the file's metadata; raise WeightsError naming the file."""
     path = Path(path)
-    try:
-        archive = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: glyph-network weights not found") from None
-    except Exception as error:  # torch raises many types for a damaged file
-        raise WeightsError(f"{path}: cannot read glyph-network weights: {error}") from None
+    archive = read_archive(path, "glyph-network weights file")
     if not isinstance(archive, dict) or archive.get("format") != _FORMAT:
         raise WeightsError(f"{path}: not a glyph-network weights file")
     if archive.get("format_version") != _FORMAT_VERSION:

@@ -34,6 +34,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from signrules.engine.benchmark import measure_speed
 
+    for option in ("batch_size", "repeats", "latency_images"):
+        if getattr(args, option) < 1:
+            print(f"signrules bench: error: --{option.replace('_', '-')} must be at least 1, "
+                  f"got {getattr(args, option)}", file=sys.stderr)
+            return ExitCode.USAGE_ERROR
     if not args.images.is_dir():
         print(f"signrules bench: error: folder not found: {args.images}; pass a folder of sign images "
               "as IMAGE_DIR", file=sys.stderr)

@@ -17,7 +17,7 @@ def add_model_options(parser: argparse.ArgumentParser, *, threshold: bool = True
                         help="attribute-network weights (default: the shipped weights)")
     parser.add_argument("--glyphs", action="store_true",
                         help="also read numbers one digit at a time with the glyph reader: better on numbers "
-                             "the network never saw, about 4 ms slower per image that shows one")
+                             "the network never saw, 3-4 ms slower per image that shows one")
     parser.add_argument("--glyph-weights", type=Path, default=None, metavar="FILE",
                         help="glyph-reader weights (default: the shipped ones); implies --glyphs")
     if threshold:

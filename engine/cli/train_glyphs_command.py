@@ -18,7 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="train the glyph reader on printed and drawn digits",
         description="Train the glyph network: it names each digit of a speed-limit legend, cut out of the crop. "
         "Printed digits come from the GTSRB training tracks, drawn ones from the bundled faces. "
-        "Cut and drawn patches are cached, so a second run starts training at once.",
+        "Cut and drawn patches are cached under $SIGNRULES_CACHE, or ~/.cache/signrules when that is unset "
+        "(about 330 MB with the defaults), so a second run starts training at once.",
     )
     parser.add_argument("--data", type=Path, default=_DEFAULT_DATA,
                         help="GTSRB Final_Training folder (default: %(default)s, relative to the working folder)")
@@ -35,7 +36,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--workers", type=int, default=2,
                         help="processes that cut and draw patches (default: %(default)s)")
     parser.add_argument("--quick", action="store_true",
-                        help="cut only 600 training and 600 validation crops, for a smoke test")
+                        help="cut only 600 training and 600 validation crops and draw at most 2,000 numbers, "
+                             "for a smoke test")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.set_defaults(func=run)
 
@@ -52,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
         if args.synthetic < 0:
             raise ValueError(f"--synthetic must be zero or more, got {args.synthetic}")
+        if args.lr <= 0:
+            raise ValueError(f"--lr must be above 0, got {args.lr}")
+        if args.quick:
+            args.synthetic = min(args.synthetic, 2000)
         main(args)
     except ValueError as exc:
         print(f"signrules train-glyphs: error: {exc}", file=sys.stderr)

@@ -230,3 +230,16 @@ def test_predictor_rejects_a_weight_outside_zero_to_one(shipped_reader):
 
     with pytest.raises(ValueError, match="glyph_weight"):
         AttributePredictor(load_attribute_net()[0], glyph_reader=shipped_reader, glyph_weight=1.5)
+
+
+def test_text_file_as_glyph_weights_gives_safe_message(tmp_path):
+    path = tmp_path / "notes.pt"
+    path.write_text("not weights\n" * 20)
+
+    with pytest.raises(WeightsError) as raised:
+        load_glyph_net(path)
+
+    assert "notes.pt" in str(raised.value)
+    # torch's own message advises loading with weights_only=False, which
+    # would run code from an unknown file.
+    assert "weights_only" not in str(raised.value)

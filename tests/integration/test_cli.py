@@ -302,3 +302,8 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
     err = capsys.readouterr().err
     assert code != ExitCode.OK
     assert "missing.pt" in err and "glyph" in err
+
+
+def test_bench_rejects_zero_repeats(capsys):
+    assert main(["bench", "--repeats", "0"]) == ExitCode.USAGE_ERROR
+    assert "--repeats must be at least 1" in capsys.readouterr().err
