@@ -412,7 +412,7 @@ def _crop_box(
     return box, roi
 
 
-def _cache_dir() -> Path:
+def cache_root() -> Path:
     """Return $SIGNRULES_CACHE if set, else ~/.cache/signrules."""
     configured = os.environ.get("SIGNRULES_CACHE")
     if configured:
@@ -466,7 +466,7 @@ def _stat_line(path: Path, where: str = "") -> bytes:
 
 
 def _cache_path(key: str) -> Path:
-    return _cache_dir() / f"gtsrb-{key[:32]}.npz"
+    return cache_root() / f"gtsrb-{key[:32]}.npz"
 
 
 def _read_cache(key: str) -> GTSRBData | None:

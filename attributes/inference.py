@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -18,6 +19,10 @@ from signrules.attributes.network import AttributeNet, outputs_to_posteriors
 from signrules.attributes.posteriors import Posteriors, SequencePosterior
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+if TYPE_CHECKING:
+    # The glyph reader itself imports this module, for fuse_batch_norm.
+    from signrules.attributes.glyphs.reader import GlyphReader
 
 __all__ = ["AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
 
@@ -78,7 +83,7 @@ class AttributePredictor:
     """
 
     def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None,
-                 glyph_reader=None, glyph_weight: float = 0.5) -> None:
+                 glyph_reader: GlyphReader | None = None, glyph_weight: float = 0.5) -> None:
         self.schema = model.schema
         self.input_size = model.config.input_size
         self.model = fuse_batch_norm(model).to(memory_format=torch.channels_last)
@@ -90,8 +95,12 @@ class AttributePredictor:
         self.glyph_weight = glyph_weight
 
     @torch.inference_mode()
-    def predict(self, images: np.ndarray) -> Posteriors:
-        """Return posteriors for uint8 images of shape (N, input_size, input_size, 3)."""
+    def predict(self, images: np.ndarray, *, read_glyphs: bool = True) -> Posteriors:
+        """Return posteriors for uint8 images of shape (N, input_size, input_size, 3).
+
+        ``read_glyphs=False`` skips the glyph reader, for callers that need
+        the network alone, such as pictogram embeddings.
+        """
         if images.shape[1:3] != (self.input_size, self.input_size):
             raise ValueError(
                 f"expected {self.input_size}x{self.input_size} images, got {images.shape[1]}x{images.shape[2]}"
@@ -101,7 +110,7 @@ class AttributePredictor:
             batch = images_to_tensor(images[start : start + CHUNK_SIZE])
             outputs = self.model(batch.contiguous(memory_format=torch.channels_last))
             posteriors = outputs_to_posteriors(outputs, self.schema, self.temperatures)
-            if self.glyph_reader is not None:
+            if read_glyphs and self.glyph_reader is not None:
                 posteriors = self._read_glyphs(images[start : start + CHUNK_SIZE], posteriors)
             parts.append(posteriors)
         if not parts:

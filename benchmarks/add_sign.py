@@ -140,10 +140,10 @@ def train(work: Path, name: str, arguments: list[str], command: str = "train") -
         return weights, float(timing.read_text())
     outputs = (["--output-dir", str(work / name), "--export", str(weights)] if command == "train"
                else ["--output", str(weights)])
-    command = [sys.executable, "-m", "signrules.engine.cli", command, "--no-progress", *outputs, *arguments]
-    log.info("training %s: %s", name, " ".join(command))
+    argv = [sys.executable, "-m", "signrules.engine.cli", command, "--no-progress", *outputs, *arguments]
+    log.info("training %s: %s", name, " ".join(argv))
     started = time.perf_counter()
-    subprocess.run(command, check=True)
+    subprocess.run(argv, check=True)
     seconds = time.perf_counter() - started
     timing.write_text(f"{seconds:.1f}\n")
     return weights, seconds
@@ -258,8 +258,8 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
         return predicted, unknown
 
     before_dir = make_set(model_dir / "before", scenario.old, {})
-    reading = {"read_glyphs": glyphs is not None, "glyph_weights": glyphs}
-    classifier = Classifier(before_dir, weights=local_weights, **reading)
+    # Glyph weights turn the reader on; None leaves it off.
+    classifier = Classifier(before_dir, weights=local_weights, glyph_weights=glyphs)
     before_results, _ = classifier.classify_prepared(images, sources=sources, top_k=0)
     before = np.array([mapping.get(r.sign_id, -1) for r in before_results])
     before_unknown = np.array([r.is_unknown for r in before_results])
@@ -290,7 +290,7 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     for name in load_ruleset(new_dir, check_exemplars=False).pictogram_names:
         if not (new_dir / "exemplars" / name).exists():
             shutil.copytree(after_dir / "exemplars" / name, new_dir / "exemplars" / name)
-    new_only, _ = predict(Classifier(new_dir, weights=local_weights, **reading))
+    new_only, _ = predict(Classifier(new_dir, weights=local_weights, glyph_weights=glyphs))
 
     return {"before": before, "after": after, "new_only": new_only, "old_only": before,
             "add_seconds": add_seconds, "before_unknown": before_unknown, "after_unknown": after_unknown,

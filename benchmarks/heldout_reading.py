@@ -79,14 +79,22 @@ def get_args_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def glyph_readings(glyphs: GlyphReader, images: np.ndarray, network: list[str]) -> tuple[list[str], np.ndarray]:
+    """Return the glyph reader's numbers, with the network's lengths and its reading where no legend is found.
+
+    Also returns which images had their legend found.
+    """
+    reading = glyphs.read(images, [len(number) for number in network])
+    numbers = [glyph if found else own for glyph, own, found in zip(reading.strings(), network, reading.found)]
+    return numbers, reading.found
+
+
 def read_numbers(predictor, glyphs: GlyphReader | None, images: np.ndarray) -> tuple[list[str], list[str] | None]:
-    """Return the network's digit readings and, with a glyph reader, its readings (the network's where not found)."""
+    """Return the network's digit readings and, with a glyph reader, that reader's (see ``glyph_readings``)."""
     network = predictor.predict(images).strings["digits"].decode()
     if glyphs is None:
         return network, None
-    reading = glyphs.read(images, [len(number) for number in network])
-    return network, [glyph if found else own
-                     for glyph, own, found in zip(reading.strings(), network, reading.found)]
+    return network, glyph_readings(glyphs, images, network)[0]
 
 
 def _share(readings: list[str] | None, number: str) -> float | None:
@@ -198,12 +206,10 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
             "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(readings).most_common(top)],
         }
         if glyphs is not None and target[0]:
-            network = [reading[0] for reading in readings]
-            glyph_reading = glyphs.read(data.images[members], [len(number) for number in network])
-            combined = [(glyph if found else own, text) for glyph, own, found, (_, text)
-                        in zip(glyph_reading.strings(), network, glyph_reading.found, readings)]
+            glyph_numbers, found = glyph_readings(glyphs, data.images[members], [reading[0] for reading in readings])
+            combined = [(number, text) for number, (_, text) in zip(glyph_numbers, readings)]
             figures["classes"][str(class_id)]["glyphs"] = {
-                "legend_found": float(glyph_reading.found.mean()),
+                "legend_found": float(found.mean()),
                 "exact": sum(reading == target for reading in combined) / len(members),
                 "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(combined).most_common(top)],
             }

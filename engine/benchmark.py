@@ -81,18 +81,15 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
 
     batch = decode()
     predictor = classifier.predictor
+    reader = predictor.glyph_reader
     posteriors = predictor.predict(batch)
-    reader, predictor.glyph_reader = predictor.glyph_reader, None
-    lengths = [len(number) for number in predictor.predict(batch).strings["digits"].decode()] if reader else []
-    predictor.glyph_reader = reader
+    lengths = []
+    if reader is not None:
+        lengths = [len(number) for number in predictor.predict(batch, read_glyphs=False).strings["digits"].decode()]
 
     def network():
-        # The network alone; the glyph reader is timed on its own below.
-        saved, predictor.glyph_reader = predictor.glyph_reader, None
-        try:
-            predictor.predict(batch)
-        finally:
-            predictor.glyph_reader = saved
+        # The glyph reader is timed on its own below.
+        predictor.predict(batch, read_glyphs=False)
 
     def glyphs():
         if reader is not None:

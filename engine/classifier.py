@@ -223,11 +223,11 @@ class Classifier:
 
     def embed(self, images: np.ndarray) -> np.ndarray:
         """Return pictogram embeddings (N, D) of prepared uint8 images (N, S, S, 3)."""
-        posteriors = self.predictor.predict(images)
+        posteriors = self.predictor.predict(images, read_glyphs=False)
         return next(iter(posteriors.embeddings.values()))
 
     def _embed_pair(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        return _pictogram_vectors(self.predictor.predict(images))
+        return _pictogram_vectors(self.predictor.predict(images, read_glyphs=False))
 
     def prepare(self, images: Sequence[ImageInput]) -> np.ndarray:
         """Decode images and resize them to the network input (N, S, S, 3) uint8."""

@@ -72,7 +72,7 @@ def load_glyph_net(path: str | Path) -> tuple[GlyphNet, dict]:
         raise WeightsError(f"{path}: not a glyph-network weights file")
     if archive.get("format_version") != _FORMAT_VERSION:
         raise WeightsError(f"{path}: glyph-network format version {archive.get('format_version')} "
-                           f"is not supported (expected {_FORMAT_VERSION})")
+                           f"is not supported (expected {_FORMAT_VERSION}); retrain with `signrules train-glyphs`")
     model = GlyphNet()
     try:
         model.load_state_dict({key: value.float() if value.is_floating_point() else value

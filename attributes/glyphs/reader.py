@@ -33,7 +33,7 @@ class GlyphReading:
 
 
 class GlyphReader:
-    """Finds the legend of a crop, cuts it into glyphs and names each with a GlyphNet.
+    """A reader that finds the legend of a crop, cuts it into glyphs and names each with a GlyphNet.
 
     ``temperature`` divides the logits before the softmax (fitted like the
     attribute heads' temperatures).
@@ -42,7 +42,8 @@ class GlyphReader:
     def __init__(self, model: GlyphNet, attribute: StringAttribute, temperature: float = 1.0,
                  metadata: dict | None = None) -> None:
         if attribute.alphabet != DIGITS:
-            raise ValueError(f'the glyph reader reads the digits {DIGITS}, not the alphabet "{attribute.alphabet}"')
+            raise ValueError(f'invalid attribute "{attribute.name}": the glyph reader reads only the digits '
+                             f'{DIGITS}, not the alphabet "{attribute.alphabet}"')
         self.model = fuse_batch_norm(model)
         self.attribute = attribute
         self.temperature = temperature

@@ -16,19 +16,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH, cut_glyphs, locate_legend
+from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH, LEGEND_ROWS, cut_glyphs, locate_legend
 from signrules.attributes.gtsrb import GTSRBData, class_attributes
 from signrules.attributes.synth.glyph_transplant import open_upper_loop as open_cell_loop
 
 __all__ = ["RealGlyphs", "derive_missing", "number_classes", "real_glyphs"]
 
 log = logging.getLogger(__name__)
-
-# Rows of a patch that the legend spans (the rest is the cut's margin, see
-# ``cutting``): the opening of a 6 is placed within them as on a cell of a
-# whole plate (``glyph_transplant.open_upper_loop``).
-_LEGEND_ROWS = (3, 29)
-
 
 class RealGlyphs:
     """Patches (M, H, W), their digits (M,), and the index of the crop each came from (M,)."""
@@ -51,12 +45,12 @@ def number_classes(table: dict[int, dict] | None = None) -> dict[int, str]:
 def real_glyphs(data: GTSRBData, classes: Iterable[int] | None = None) -> RealGlyphs:
     """Cut the digits of every crop in ``data`` whose class shows a number (all such classes, or ``classes``)."""
     numbers = number_classes()
-    wanted = set(numbers) if classes is None else set(classes) & set(numbers)
+    kept = set(numbers) if classes is None else set(classes) & set(numbers)
     patches, digits, crops = [], [], []
     found = np.zeros(len(data), dtype=bool)
     for index, (image, class_id) in enumerate(zip(data.images, data.class_ids)):
         number = numbers.get(int(class_id))
-        if int(class_id) not in wanted or number is None:
+        if int(class_id) not in kept or number is None:
             continue
         fit = locate_legend(image, len(number))
         if fit is None:
@@ -66,7 +60,7 @@ def real_glyphs(data: GTSRBData, classes: Iterable[int] | None = None) -> RealGl
         digits.extend(int(digit) for digit in number)
         crops.extend([index] * len(number))
     log.info("cut %d glyphs from %d of %d crops with numbers", len(digits), int(found.sum()),
-             sum(int(c) in wanted for c in data.class_ids))
+             sum(int(c) in kept for c in data.class_ids))
     if not patches:
         empty = np.zeros((0, GLYPH_HEIGHT, GLYPH_WIDTH), np.float32)
         return RealGlyphs(empty, np.zeros(0, np.int64), np.zeros(0, np.int64), found)
@@ -74,9 +68,13 @@ def real_glyphs(data: GTSRBData, classes: Iterable[int] | None = None) -> RealGl
 
 
 def open_upper_loop(patch: np.ndarray) -> np.ndarray:
-    """Return an 8's patch with the right side of its upper loop removed: a 6."""
+    """Return an 8's patch with the right side of its upper loop removed: a 6.
+
+    The opening is placed within the legend's rows as on a cell of a whole
+    plate (``glyph_transplant.open_upper_loop``).
+    """
     opened = patch.copy()
-    top, bottom = _LEGEND_ROWS
+    top, bottom = LEGEND_ROWS
     opened[top:bottom] = open_cell_loop(patch[top:bottom])
     return opened
 

@@ -27,7 +27,7 @@ FACES = ("din", "sans")
 # Stroke weights as in ``number_mask``: one step lighter to three heavier.
 _WEIGHTS = (-0.02, 0.0, 0.0, 0.015, 0.03, 0.045)
 
-# Share of one-, two- and three-digit numbers; three-digit numbers start
+# Share of one-, two- and three-digit numbers. Three-digit numbers start
 # with 1 this often, as speed limits do.
 _LENGTHS = (0.15, 0.55, 0.30)
 _LEADING_ONE = 0.7

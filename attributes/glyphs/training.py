@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import platform
 import sys
 import time
@@ -29,13 +28,13 @@ from tqdm import tqdm
 from signrules.attributes.glyphs.network import GlyphNet, save_glyph_net
 from signrules.attributes.glyphs.real import RealGlyphs, derive_missing, number_classes, real_glyphs
 from signrules.attributes.glyphs.synthetic import synthetic_glyphs
-from signrules.attributes.gtsrb import load_gtsrb, split_by_track
+from signrules.attributes.gtsrb import cache_root, load_gtsrb, split_by_track
 
 __all__ = ["GlyphData", "evaluate", "load_glyphs", "main", "train_one_epoch"]
 
 log = logging.getLogger(__name__)
 
-#: Version of the cutting and drawing; part of the cache key of cut patches.
+#: Version of the cutting and drawing. It is part of the cache key of cut and drawn patches.
 GLYPH_DATA_VERSION = 2
 
 # Numbers drawn per worker task, so that progress moves and workers stay busy.
@@ -59,10 +58,8 @@ class GlyphData:
 
 
 def _cache_path(name: str, parts: list) -> Path:
-    configured = os.environ.get("SIGNRULES_CACHE")
-    folder = Path(configured) if configured else Path.home() / ".cache" / "signrules"
     key = hashlib.sha256(repr([GLYPH_DATA_VERSION, *parts]).encode()).hexdigest()[:16]
-    return folder / f"glyphs-{name}-{key}.npz"
+    return cache_root() / f"glyphs-{name}-{key}.npz"
 
 
 def _cached(name: str, parts: list, make):
@@ -134,8 +131,8 @@ def load_glyphs(args: argparse.Namespace) -> GlyphData:
     identity = [str(Path(args.data).resolve()), len(data), sorted(excluded)]
 
     def cut(indices: np.ndarray, name: str) -> RealGlyphs:
-        arrays = _cached(name, identity + [indices.tolist()], lambda: vars_of(_cut_real(data, indices, args.workers,
-                                                                                          progress)))
+        arrays = _cached(name, identity + [indices.tolist()],
+                         lambda: _arrays_of(_cut_real(data, indices, args.workers, progress)))
         return RealGlyphs(arrays["patches"], arrays["digits"], arrays["crops"], arrays["found"])
 
     train = cut(train_index, "real")
@@ -164,7 +161,7 @@ def load_glyphs(args: argparse.Namespace) -> GlyphData:
     return GlyphData(patches, digits, val, val_index, counts)
 
 
-def vars_of(glyphs: RealGlyphs) -> dict:
+def _arrays_of(glyphs: RealGlyphs) -> dict:
     return {"patches": glyphs.patches, "digits": glyphs.digits, "crops": glyphs.crops, "found": glyphs.found}
 
 
@@ -231,7 +228,8 @@ def main(args: argparse.Namespace) -> dict[str, float]:
     torch.manual_seed(args.seed)
     data = load_glyphs(args)
     if not len(data.train_digits):
-        raise ValueError("no training glyphs: every class with a number is excluded and --synthetic is 0")
+        raise ValueError("no training glyphs: every class with a number is excluded and --synthetic is 0; "
+                         "keep a speed-limit class or draw numbers with --synthetic")
 
     model = GlyphNet()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)

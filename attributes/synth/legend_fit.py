@@ -217,6 +217,8 @@ def _placements(number: str, side: int, heights: tuple[float, ...] = tuple(_HEIG
             sums.append(template.sum())
             spreads.append(np.sqrt(max((template.astype(np.float64) ** 2).sum() - template.sum() ** 2 / count, 1e-12)))
             spectra.append(np.conj(np.fft.rfft2(padded)))
+    if not spectra:
+        raise ValueError(f"a crop of {side // _SCALE} pixels is too small for any legend of the grid")
     result = (np.array(sizes), np.array(sums), np.array(spreads), np.stack(spectra))
     for array in result:
         array.flags.writeable = False
@@ -242,11 +244,11 @@ def _best_placement(darkness: np.ndarray, number: str, heights: tuple[float, ...
     # Only placements inside the map whose centre lies near the crop's centre.
     centre = (side - 1) / 2
     positions = np.arange(side)
-    heights, widths = sizes[:, 0], sizes[:, 1]
-    tops = positions[None, :] + (heights[:, None] - 1) / 2 - centre
-    lefts = positions[None, :] + (widths[:, None] - 1) / 2 - centre
-    rows_ok = (np.abs(tops) <= _MAX_OFFSET * side) & (positions[None, :] <= side - heights[:, None])
-    columns_ok = (np.abs(lefts) <= _MAX_OFFSET * side) & (positions[None, :] <= side - widths[:, None])
+    template_heights, template_widths = sizes[:, 0], sizes[:, 1]
+    tops = positions[None, :] + (template_heights[:, None] - 1) / 2 - centre
+    lefts = positions[None, :] + (template_widths[:, None] - 1) / 2 - centre
+    rows_ok = (np.abs(tops) <= _MAX_OFFSET * side) & (positions[None, :] <= side - template_heights[:, None])
+    columns_ok = (np.abs(lefts) <= _MAX_OFFSET * side) & (positions[None, :] <= side - template_widths[:, None])
     scores = np.where(rows_ok[:, :, None] & columns_ok[:, None, :], scores, -1.0)
 
     # The first best in grid order, as a loop over the grid would keep it.

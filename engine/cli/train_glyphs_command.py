@@ -58,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--lr must be above 0, got {args.lr}")
         if args.quick:
             args.synthetic = min(args.synthetic, 2000)
+        if args.output.is_dir():
+            raise ValueError(f"--output {args.output} is a folder; give a file name such as {args.output / 'glyphs.pt'}")
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"cannot create the folder of --output {args.output}: {exc.strerror}") from None
         main(args)
     except ValueError as exc:
         print(f"signrules train-glyphs: error: {exc}", file=sys.stderr)

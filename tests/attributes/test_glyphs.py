@@ -160,7 +160,7 @@ def test_reader_rejects_another_alphabet():
         GlyphReader(GlyphNet(), default_schema().strings["text"])
 
 
-def test_reader_leaves_crops_without_a_number_at_the_end_symbol(crops):
+def test_reader_skips_crops_without_number(crops):
     reader = GlyphReader(GlyphNet().eval(), default_schema().strings["digits"])
     images = np.stack([crop32(image) for image in crops(SPEED_60, [100, 400])])
 
@@ -200,7 +200,7 @@ def test_shipped_reader_reads_validation_plates(validation_plates, shipped_reade
     assert exact > 0.9
 
 
-def test_predictor_pools_reading_only_where_the_legend_is_found(validation_plates, shipped_reader):
+def test_predictor_pools_found_legends_only(validation_plates, shipped_reader):
     from signrules.attributes.inference import AttributePredictor
     from signrules.attributes.weights import load_attribute_net
 
@@ -219,7 +219,7 @@ def test_predictor_pools_reading_only_where_the_legend_is_found(validation_plate
     pooled = reading.probs[found].clip(1e-6) ** 0.25 * network.probs[found].clip(1e-6) ** 0.75
     np.testing.assert_allclose(probs[found], pooled / pooled.sum(axis=2, keepdims=True), atol=1e-5)
     np.testing.assert_array_equal(probs[~found], network.probs[~found])
-    # Alone or in a batch, the same answer.
+    # Alone or in a batch, the same posteriors.
     alone = AttributePredictor(model, glyph_reader=shipped_reader, glyph_weight=0.25).predict(images[5:6])
     np.testing.assert_allclose(alone.strings["digits"].probs[0], probs[5], atol=1e-5)
 

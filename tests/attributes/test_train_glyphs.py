@@ -41,3 +41,8 @@ def test_bad_options_exit_with_usage_error(gtsrb_training, tmp_path, capsys):
     assert train(gtsrb_training, tmp_path / "a.pt", "--epochs", "0") == 2
     assert "--epochs must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "a.pt").exists()
+
+
+def test_folder_as_output_rejected(gtsrb_training, tmp_path, capsys):
+    assert train(gtsrb_training, tmp_path) == 2
+    assert "is a folder" in capsys.readouterr().err

@@ -301,7 +301,8 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
     code = main(["classify", "--glyph-weights", str(tmp_path / "missing.pt"), str(image)])
     err = capsys.readouterr().err
     assert code != ExitCode.OK
-    assert "missing.pt" in err and "glyph" in err
+    assert "missing.pt" in err
+    assert "glyph" in err
 
 
 def test_bench_rejects_zero_repeats(capsys):
