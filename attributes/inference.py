@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 from signrules.attributes.network import AttributeNet, outputs_to_posteriors
-from signrules.attributes.posteriors import Posteriors, SequencePosterior
+from signrules.attributes.posteriors import Posteriors, ReaderOutput, SequencePosterior
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
@@ -126,13 +126,19 @@ class AttributePredictor:
         network = posteriors.strings[name]
         lengths = [len(number) for number in network.decode()]
         reading = self.glyph_reader.read(images, lengths)
-        if not reading.found.any():
-            return posteriors
         probs = network.probs.copy()
         found = reading.found
-        pooled = (np.log(np.maximum(reading.probs[found], _FLOOR)) * self.glyph_weight
-                  + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - self.glyph_weight))
-        pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
-        probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
+        if found.any():
+            pooled = (np.log(np.maximum(reading.probs[found], _FLOOR)) * self.glyph_weight
+                      + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - self.glyph_weight))
+            pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
+            probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
         strings = {**posteriors.strings, name: SequencePosterior(network.attribute, probs)}
-        return dataclasses.replace(posteriors, strings=strings)
+
+        # Every batch records both readers, even where the reader found no
+        # legend, so that batches concatenate and results can show both.
+        readers = {**posteriors.readers, name: {
+            "network": ReaderOutput(network, np.ones(len(images), dtype=bool)),
+            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found),
+        }}
+        return dataclasses.replace(posteriors, strings=strings, readers=readers)

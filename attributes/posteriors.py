@@ -24,7 +24,7 @@ import numpy as np
 from signrules.attributes.errors import SchemaError
 from signrules.attributes.schema import Schema, StringAttribute
 
-__all__ = ["Posteriors", "SequencePosterior"]
+__all__ = ["Posteriors", "ReaderOutput", "SequencePosterior"]
 
 # Probabilities are clipped before taking logs so that a head that is certain
 # of a symbol does not turn every other string into -inf, which would make
@@ -103,6 +103,25 @@ class SequencePosterior:
 
 
 @dataclass(frozen=True)
+class ReaderOutput:
+    """What one reader of a string attribute read on its own, before readers were pooled.
+
+    ``read`` (N,) is False for images the reader gave no reading for, such
+    as crops whose legend the glyph reader did not find. There ``sequence``
+    has only end symbols.
+    """
+
+    sequence: SequencePosterior
+    read: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.sequence)
+
+    def select(self, index: slice | Sequence[int] | np.ndarray) -> ReaderOutput:
+        return ReaderOutput(SequencePosterior(self.sequence.attribute, self.sequence.probs[index]), self.read[index])
+
+
+@dataclass(frozen=True)
 class Posteriors:
     """Network output for N images: one entry per schema attribute.
 
@@ -111,7 +130,10 @@ class Posteriors:
     - ``embeddings[name]``: L2-normalised vectors of shape (N, dim);
     - ``descriptors[name]``: the same images' unit descriptors for matching
       new pictograms, shape (N, dim), from networks that have one
-      (``attributes.descriptor``), else empty.
+      (``attributes.descriptor``), else empty;
+    - ``readers[name][reader]``: where ``strings[name]`` pools several
+      readers (the network and the glyph reader), what each read alone, so
+      that a result can show where its reading came from; else empty.
     """
 
     schema: Schema
@@ -119,6 +141,7 @@ class Posteriors:
     strings: Mapping[str, SequencePosterior]
     embeddings: Mapping[str, np.ndarray]
     descriptors: Mapping[str, np.ndarray] = field(default_factory=dict)
+    readers: Mapping[str, Mapping[str, ReaderOutput]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = [n for n in self.schema.categorical if n not in self.categorical]
@@ -131,6 +154,7 @@ class Posteriors:
         sizes |= {len(p) for p in self.strings.values()}
         sizes |= {len(e) for e in self.embeddings.values()}
         sizes |= {len(d) for d in self.descriptors.values()}
+        sizes |= {len(output) for outputs in self.readers.values() for output in outputs.values()}
         if len(sizes) > 1:
             raise SchemaError(f"posteriors disagree on the number of images: {sorted(sizes)}")
 
@@ -167,6 +191,8 @@ class Posteriors:
             },
             embeddings={n: e[index] for n, e in self.embeddings.items()},
             descriptors={n: d[index] for n, d in self.descriptors.items()},
+            readers={n: {r: output.select(index) for r, output in outputs.items()}
+                     for n, outputs in self.readers.items()},
         )
 
     @classmethod
@@ -177,6 +203,9 @@ class Posteriors:
         schema = parts[0].schema
         if any(part.schema != schema for part in parts):
             raise SchemaError("cannot concatenate posteriors made with different schemas")
+        reader_names = {n: sorted(outputs) for n, outputs in parts[0].readers.items()}
+        if any({n: sorted(outputs) for n, outputs in part.readers.items()} != reader_names for part in parts):
+            raise SchemaError("cannot concatenate posteriors read by different readers")
         return cls(
             schema=schema,
             categorical={
@@ -193,6 +222,16 @@ class Posteriors:
             },
             descriptors={
                 n: np.concatenate([p.descriptors[n] for p in parts]) for n in parts[0].descriptors
+            },
+            readers={
+                n: {
+                    r: ReaderOutput(
+                        SequencePosterior(schema.strings[n], np.concatenate([p.readers[n][r].sequence.probs for p in parts])),
+                        np.concatenate([p.readers[n][r].read for p in parts]),
+                    )
+                    for r in readers
+                }
+                for n, readers in reader_names.items()
             },
         )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +41,25 @@ ImageInput = str | Path | Image.Image | np.ndarray
 
 @dataclass(frozen=True)
 class AttributeReading:
-    """The network's most likely value of one attribute and its probability."""
+    """The most likely value of one attribute and its probability.
+
+    Where several readers read the attribute and were pooled (the network
+    and the glyph reader, with ``read_glyphs``), ``readers`` maps each
+    reader's name to what it read alone. It maps to None for a reader that
+    gave no reading, such as the glyph reader on a crop whose legend it
+    did not find.
+    """
 
     value: str
     probability: float
+    readers: Mapping[str, AttributeReading | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-serialisable dict; ``readers`` only where there were several."""
+        entry: dict = {"value": self.value, "probability": round(self.probability, 6)}
+        if self.readers:
+            entry["readers"] = {name: reading.to_dict() if reading else None for name, reading in self.readers.items()}
+        return entry
 
 
 @dataclass(frozen=True)
@@ -92,10 +107,7 @@ class Classification:
                  "definition": e.definition, "rule": f"{e.location.path}:{e.location.line}"}
                 for e in self.evidence
             ],
-            "attributes": {
-                name: {"value": reading.value, "probability": round(reading.probability, 6)}
-                for name, reading in self.attributes.items()
-            },
+            "attributes": {name: reading.to_dict() for name, reading in self.attributes.items()},
             "runners_up": [sign_dict(s) for s in self.runners_up],
         }
 
@@ -312,8 +324,12 @@ def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReadi
             readings[row][name] = AttributeReading(attribute.values[index], float(probabilities[row, index]))
     for name, sequence in posteriors.strings.items():
         strings, probabilities = sequence.decode_with_prob()
+        per_reader = {reader: (output.read, *output.sequence.decode_with_prob())
+                      for reader, output in posteriors.readers.get(name, {}).items()}
         for row, string in enumerate(strings):
-            readings[row][name] = AttributeReading(string or "none", float(probabilities[row]))
+            readers = {reader: AttributeReading(values[row] or "none", float(probs[row])) if read[row] else None
+                       for reader, (read, values, probs) in per_reader.items()}
+            readings[row][name] = AttributeReading(string or "none", float(probabilities[row]), readers)
     return readings
 
 

@@ -35,7 +35,7 @@ __all__ = ["GlyphData", "evaluate", "load_glyphs", "main", "train_one_epoch"]
 log = logging.getLogger(__name__)
 
 #: Version of the cutting and drawing. It is part of the cache key of cut and drawn patches.
-GLYPH_DATA_VERSION = 2
+GLYPH_DATA_VERSION = 3
 
 # Numbers drawn per worker task, so that progress moves and workers stay busy.
 _CHUNK = 500

@@ -57,12 +57,20 @@ _BLURS = (0.0, 0.35, 0.7, 1.0, 1.4)
 # Font size at which numbers are rasterised for matching and drawing.
 _MASK_SIZE = 128
 
-# The centre of the legend may lie this far (fraction of the crop size)
-# from the crop's centre.
-_MAX_OFFSET = 0.12
+#: The centre of the legend may lie this far (fraction of the crop size)
+#: from the crop's centre.
+MAX_OFFSET = 0.12
 
 # Below this correlation the best placement is not the legend.
 MIN_SCORE = 0.55
+
+# A pixel is rim, not legend, when its red exceeds its green and blue by
+# this many grey levels. With ``dark_rims`` it is also rim when the excess
+# is at least a quarter of its red and a few grey levels. The floor keeps
+# noise on a black digit from counting.
+_RED_EXCESS = 40
+_DARK_RED_SHARE = 0.25
+_DARK_RED_EXCESS = 8
 
 
 @dataclass(frozen=True)
@@ -134,17 +142,24 @@ def glyph_cells(number: str, weight: float = 0.0, font: str = "din") -> list[tup
     return list(zip(bounds, bounds[1:]))
 
 
-def _darkness(image: np.ndarray) -> np.ndarray:
+def _darkness(image: np.ndarray, dark_rims: bool = False) -> np.ndarray:
     """Return how much darker each pixel is than the plate around it, 0 to 1, inside the search disc.
 
     A black top-hat (grey closing minus the image) measures darkness
     against the local plate, so that shading across the plate, and a rim
     or background that is dark all over, do not look like legend. Red
-    pixels count as plate: the rim may reach into the disc.
+    pixels count as plate: the rim may reach into the disc. ``dark_rims``
+    also counts as red a pixel whose red exceeds its other channels by a
+    quarter of its red, however dark: on a crop in shadow the whole rim
+    is below the absolute margin, and its arc inside the disc then looks
+    like legend.
     """
     pixels = image.astype(np.float32)
     luminance = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    redness = pixels[..., 0] - pixels[..., 1:].max(axis=2)
+    excess = pixels[..., 0] - pixels[..., 1:].max(axis=2)
+    red = excess >= _RED_EXCESS
+    if dark_rims:
+        red |= (excess >= _DARK_RED_EXCESS) & (excess >= _DARK_RED_SHARE * pixels[..., 0])
     side = image.shape[0]
     yy, xx = np.mgrid[0:side, 0:side]
     centre = (side - 1) / 2
@@ -152,7 +167,7 @@ def _darkness(image: np.ndarray) -> np.ndarray:
 
     reach = 2 * int(round(_CLOSING * side)) + 1
     tophat = grey_closing(luminance, size=(reach, reach)) - luminance
-    tophat = np.where(disc & (redness < 40), tophat, 0.0)
+    tophat = np.where(disc & ~red, tophat, 0.0)
     scale = np.percentile(tophat[disc], 98)
     if scale <= 0:
         return np.zeros((side, side), np.float32)
@@ -226,12 +241,14 @@ def _placements(number: str, side: int, heights: tuple[float, ...] = tuple(_HEIG
 
 
 def _best_placement(darkness: np.ndarray, number: str, heights: tuple[float, ...] = tuple(_HEIGHTS),
-                    stretches: tuple[float, ...] = _STRETCHES) -> tuple[float, int, int, int, int, float]:
+                    stretches: tuple[float, ...] = _STRETCHES,
+                    max_offset: float = MAX_OFFSET) -> tuple[float, int, int, int, int, float]:
     """Return (score, top, left, height, width, stretch) of the best template of ``number`` near the centre.
 
     The same search as correlating each template of the grid with
     ``_correlation`` and keeping the best allowed placement, with one
-    forward FFT of the map shared by all templates.
+    forward FFT of the map shared by all templates. The template's centre
+    lies at most ``max_offset`` (a fraction of the crop) from the crop's.
     """
     side = darkness.shape[0]
     sizes, sums, spreads, spectra = _placements(number, side, heights, stretches)
@@ -247,8 +264,8 @@ def _best_placement(darkness: np.ndarray, number: str, heights: tuple[float, ...
     template_heights, template_widths = sizes[:, 0], sizes[:, 1]
     tops = positions[None, :] + (template_heights[:, None] - 1) / 2 - centre
     lefts = positions[None, :] + (template_widths[:, None] - 1) / 2 - centre
-    rows_ok = (np.abs(tops) <= _MAX_OFFSET * side) & (positions[None, :] <= side - template_heights[:, None])
-    columns_ok = (np.abs(lefts) <= _MAX_OFFSET * side) & (positions[None, :] <= side - template_widths[:, None])
+    rows_ok = (np.abs(tops) <= max_offset * side) & (positions[None, :] <= side - template_heights[:, None])
+    columns_ok = (np.abs(lefts) <= max_offset * side) & (positions[None, :] <= side - template_widths[:, None])
     scores = np.where(rows_ok[:, :, None] & columns_ok[:, None, :], scores, -1.0)
 
     # The first best in grid order, as a loop over the grid would keep it.
@@ -261,7 +278,8 @@ def _best_placement(darkness: np.ndarray, number: str, heights: tuple[float, ...
 
 
 def fit_legend(image: np.ndarray, number: str, *, heights: tuple[float, ...] = tuple(_HEIGHTS),
-               stretches: tuple[float, ...] = _STRETCHES, refine: bool = True) -> LegendFit | None:
+               stretches: tuple[float, ...] = _STRETCHES, refine: bool = True,
+               dark_rims: bool = False, max_offset: float = MAX_OFFSET) -> LegendFit | None:
     """Return the fit of ``number`` in ``image``, a uint8 (H, W, 3) speed-limit crop, or None.
 
     None means that no placement correlates with the crop's dark pixels at
@@ -269,14 +287,18 @@ def fit_legend(image: np.ndarray, number: str, *, heights: tuple[float, ...] = t
     centred on the sign. ``heights`` (fractions of the crop) and
     ``stretches`` set the grid of sizes tried. Without ``refine``, weight
     and blur are not fitted (0), which saves about a fifth of the time.
+    ``dark_rims`` tells rim from legend by relative redness too (see
+    ``_darkness``), and ``max_offset`` bounds how far from the crop's
+    centre the legend's centre may lie. Digit swaps keep the defaults, so
+    that the swaps that trained the shipped network stay as they were.
     """
     size = image.shape[0]
     side = size * _SCALE
     large = np.asarray(Image.fromarray(image).resize((side, side), Image.BICUBIC))
-    darkness = _darkness(large)
+    darkness = _darkness(large, dark_rims)
 
     # Geometry first, at the face's own weight and a mild blur.
-    score, top, left, height, width, stretch = _best_placement(darkness, number, heights, stretches)
+    score, top, left, height, width, stretch = _best_placement(darkness, number, heights, stretches, max_offset)
     if score < MIN_SCORE:
         return None
     if not refine:

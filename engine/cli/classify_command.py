@@ -21,6 +21,10 @@ from tqdm import tqdm
 # Images decoded and classified per step: one network batch.
 CHUNK = 256
 
+# Shown for a reader that gave no reading, such as the glyph reader on a
+# crop whose legend it did not find.
+_NO_READING = "gave no reading"
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -110,5 +114,12 @@ def _print_result(args: argparse.Namespace, result) -> None:
         print(f"  evidence  {', '.join(parts)}")
     readings = ", ".join(f"{name}={r.value} ({r.probability:.2f})" for name, r in result.attributes.items())
     print(f"  read      {readings}")
+    for name, reading in result.attributes.items():
+        # With --glyphs, the digits are two readings pooled; each is shown
+        # alone so that a reader can tell which one decided.
+        if reading.readers:
+            alone = ", ".join(f"{reader} {r.value} ({r.probability:.2f})" if r else f"{reader} {_NO_READING}"
+                              for reader, r in reading.readers.items())
+            print(f"  {name:<9} {alone}")
     if result.runners_up:
         print(f"  runners-up {', '.join(f'{s.sign_id} {s.score:.3f}' for s in result.runners_up)}")

@@ -200,11 +200,28 @@ def test_shipped_reader_reads_validation_plates(validation_plates, shipped_reade
     assert exact > 0.9
 
 
+def test_cutter_finds_more_legends_than_swap_fits(validation_plates):
+    # The cutter counts dark red as rim and searches nearer the centre,
+    # which finds legends on crops in shadow that the fit of digit swaps
+    # misses, and places them nearer the crop's centre.
+    from signrules.attributes.glyphs.cutting import read_template
+    from signrules.attributes.synth.legend_fit import fit_legend
+
+    images, numbers = validation_plates
+    cutter = [locate_legend(image, len(number)) for image, number in zip(images, numbers)]
+    swaps = [fit_legend(image, read_template(len(number)), refine=False) for image, number in zip(images, numbers)]
+
+    assert sum(f is not None for f in cutter) > sum(f is not None for f in swaps)
+    side = images.shape[1]
+    offsets = [max(abs(f.centre_x - (side - 1) / 2), abs(f.centre_y - (side - 1) / 2)) for f in cutter if f]
+    assert max(offsets) <= 0.08 * side + 0.5
+
+
 def test_predictor_pools_found_legends_only(validation_plates, shipped_reader):
     from signrules.attributes.inference import AttributePredictor
     from signrules.attributes.weights import load_attribute_net
 
-    images = validation_plates[0][:48]
+    images = validation_plates[0]
     model, _ = load_attribute_net()
     network = AttributePredictor(model).predict(images).strings["digits"]
     lengths = [len(number) for number in network.decode()]
@@ -222,6 +239,33 @@ def test_predictor_pools_found_legends_only(validation_plates, shipped_reader):
     # Alone or in a batch, the same posteriors.
     alone = AttributePredictor(model, glyph_reader=shipped_reader, glyph_weight=0.25).predict(images[5:6])
     np.testing.assert_allclose(alone.strings["digits"].probs[0], probs[5], atol=1e-5)
+
+
+def test_predictor_keeps_what_each_reader_read(validation_plates, shipped_reader):
+    from signrules.attributes.inference import AttributePredictor
+    from signrules.attributes.posteriors import Posteriors
+    from signrules.attributes.weights import load_attribute_net
+
+    images = validation_plates[0][:48]
+    model, _ = load_attribute_net()
+    network = AttributePredictor(model).predict(images)
+    lengths = [len(number) for number in network.strings["digits"].decode()]
+    reading = shipped_reader.read(images, lengths)
+
+    mixed = AttributePredictor(model, glyph_reader=shipped_reader).predict(images)
+    readers = mixed.readers["digits"]
+
+    assert sorted(readers) == ["glyphs", "network"]
+    np.testing.assert_allclose(readers["network"].sequence.probs, network.strings["digits"].probs, atol=1e-5)
+    assert readers["network"].read.all()
+    np.testing.assert_array_equal(readers["glyphs"].read, reading.found)
+    np.testing.assert_allclose(readers["glyphs"].sequence.probs, reading.probs, atol=1e-5)
+    assert not network.readers
+
+    # Selecting and joining batches keeps each image's readings.
+    halves = Posteriors.concatenate([mixed.select(slice(0, 20)), mixed.select(slice(20, None))])
+    np.testing.assert_array_equal(halves.readers["digits"]["glyphs"].read, reading.found)
+    np.testing.assert_array_equal(halves.readers["digits"]["glyphs"].sequence.probs, readers["glyphs"].sequence.probs)
 
 
 def test_predictor_rejects_a_weight_outside_zero_to_one(shipped_reader):

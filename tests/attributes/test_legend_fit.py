@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from signrules.attributes.synth import legend_fit
 from signrules.attributes.synth.legend_fit import fit_legend, number_mask
 
 SPEED_30, SPEED_120, NO_VEHICLES = 1, 8, 15
@@ -41,6 +42,25 @@ def test_fit_recovers_drawn_legend(number, height, stretch, centre):
     assert abs(fit.centre_y - centre[1]) <= 1.0
     assert abs(fit.height - height) <= 0.15 * height
     assert abs(fit.stretch - stretch) <= 0.2
+
+
+def test_dark_rims_count_a_rim_in_shadow_as_plate():
+    # A plate in shadow that fills its crop: the rim is dark red, below the
+    # absolute red margin, and its arc reaches into the search disc.
+    scale, size = 8, 32
+    side = size * scale
+    image = Image.new("RGB", (side, side), (30, 32, 35))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([0.0, 0.0, side, side], fill=(62, 24, 26))
+    draw.ellipse([0.26 * side, 0.26 * side, 0.74 * side, 0.74 * side], fill=(74, 76, 80))
+    crop = np.asarray(image.resize((size * 2, size * 2), Image.LANCZOS))
+    yy, xx = np.mgrid[0:64, 0:64]
+    radius = np.hypot(yy - 31.5, xx - 31.5)
+    rim = (radius > 0.25 * 64) & (radius <= legend_fit._SEARCH_RADIUS * 64)
+
+    assert rim.any()
+    assert legend_fit._darkness(crop)[rim].mean() > 0.2
+    assert legend_fit._darkness(crop, dark_rims=True)[rim].max() == 0.0
 
 
 def test_fit_prefers_whole_number_to_one_glyph():
@@ -96,8 +116,6 @@ def test_shared_fft_search_matches_one_correlation_per_template(crops):
     # it must find what correlating each template on its own finds.
     from scipy.ndimage import gaussian_filter
 
-    from signrules.attributes.synth import legend_fit
-
     for image in crops(SPEED_120, [40, 300, 700]):
         small = np.asarray(Image.fromarray(image).resize((32, 32), Image.BICUBIC))
         side = 32 * legend_fit._SCALE
@@ -114,7 +132,7 @@ def test_shared_fft_search_matches_one_correlation_per_template(crops):
                 scores = legend_fit._correlation(darkness, template)
                 tops = np.arange(scores.shape[0]) + (height - 1) / 2 - centre
                 lefts = np.arange(scores.shape[1]) + (width - 1) / 2 - centre
-                limit = legend_fit._MAX_OFFSET * side
+                limit = legend_fit.MAX_OFFSET * side
                 scores = np.where((np.abs(tops)[:, None] <= limit) & (np.abs(lefts)[None, :] <= limit), scores, -1.0)
                 top, left = np.unravel_index(int(np.argmax(scores)), scores.shape)
                 if scores[top, left] > best[0]:

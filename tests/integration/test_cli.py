@@ -296,7 +296,19 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
     image = sorted(image_folder.glob("00002_*"))[0]
 
     assert main(["classify", "--json", "--glyphs", str(image)]) == ExitCode.OK
-    assert json.loads(capsys.readouterr().out)["sign_id"] == "speed_limit_50"
+    result = json.loads(capsys.readouterr().out)
+    assert result["sign_id"] == "speed_limit_50"
+    # Both readings behind the pooled digits are reported, the network's
+    # as it reads without the glyph reader.
+    readers = result["attributes"]["digits"]["readers"]
+    assert sorted(readers) == ["glyphs", "network"]
+    assert main(["classify", "--json", str(image)]) == ExitCode.OK
+    alone = json.loads(capsys.readouterr().out)["attributes"]["digits"]
+    assert "readers" not in alone
+    assert readers["network"]["value"] == alone["value"]
+
+    assert main(["classify", "--glyphs", str(image)]) == ExitCode.OK
+    assert f"network {alone['value']} (" in capsys.readouterr().out
 
     code = main(["classify", "--glyph-weights", str(tmp_path / "missing.pt"), str(image)])
     err = capsys.readouterr().err

@@ -1,0 +1,114 @@
+"""How often the glyph reader alone reads a speed limit's number, given its length.
+
+Run from the repository root:
+
+    python benchmarks/glyph_reading.py runs/glyphs-heldout6/glyphs.pt \\
+        ../shared/data/gtsrb/Final_Training --held-out 3,7
+
+The reader (``signrules train-glyphs``) gets the true number of digits, so
+the figures measure finding the legend and naming its digits, apart from
+the attribute network that gives the length in use. For each class it
+prints how often the legend is found, how often the number is read exactly
+where it is found, and over all images.
+
+``--held-out`` names classes the reader was trained without
+(``train-glyphs --exclude-classes``): all their images count. The other
+number classes count on the validation split only, because the reader
+learned from the printed digits of their training tracks. The dataset may
+be either GTSRB layout; a test folder has no tracks, so all of its images
+count. ``--json`` writes the figures as one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from signrules.attributes.errors import SignrulesError
+from signrules.attributes.glyphs import GlyphReader
+from signrules.attributes.glyphs.real import number_classes
+from signrules.attributes.gtsrb import load_gtsrb, split_by_track
+from signrules.attributes.schema import default_schema
+
+
+def class_list(text: str) -> list[int]:
+    """Parse comma-separated GTSRB class ids; an empty string gives none."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid class list {text!r}: expected ids such as 3,7") from None
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("weights", type=Path, help="glyph-reader weights (.pt)")
+    parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
+    parser.add_argument("--held-out", type=class_list, default=[],
+                        help="comma-separated class ids the reader never saw; all their images count")
+    parser.add_argument("--top", type=int, default=3, help="most common readings to show per class (default 3)")
+    parser.add_argument("--json", action="store_true", help="write the figures as JSON")
+    return parser.parse_args(argv)
+
+
+def read_class(reader: GlyphReader, images: np.ndarray, number: str, top: int) -> dict:
+    """Read ``images`` of one class as ``number``-long legends; return its figures."""
+    reading = reader.read(images, [len(number)] * len(images))
+    strings = reading.strings()
+    found = reading.found
+    exact = np.array([s == number for s in strings])
+    return {
+        "number": number,
+        "images": len(images),
+        "found": float(found.mean()) if len(images) else 0.0,
+        "exact_where_found": float(exact[found].mean()) if found.any() else 0.0,
+        "exact": float(exact.mean()) if len(images) else 0.0,
+        "readings": Counter(s for s, f in zip(strings, found) if f).most_common(top),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    numbers = number_classes()
+    unknown = [c for c in args.held_out if c not in numbers]
+    if unknown:
+        print(f"glyph_reading: error: classes {unknown} show no number; number classes are {sorted(numbers)}",
+              file=sys.stderr)
+        return 2
+    try:
+        reader = GlyphReader.load(args.weights, default_schema().strings["digits"])
+        data = load_gtsrb(args.data, classes=sorted(numbers))
+    except (SignrulesError, OSError) as exc:
+        print(f"glyph_reading: error: {exc}", file=sys.stderr)
+        return 1
+
+    # Seen classes count on validation tracks only; a test folder has no tracks.
+    has_tracks = bool((data.track_ids >= 0).all())
+    seen_index = split_by_track(data)[1] if has_tracks else np.arange(len(data))
+    rows = []
+    for class_id, number in sorted(numbers.items()):
+        held_out = class_id in args.held_out
+        index = np.flatnonzero(data.class_ids == class_id) if held_out else \
+            seen_index[data.class_ids[seen_index] == class_id]
+        if not len(index):
+            continue
+        row = read_class(reader, data.images[index], number, args.top)
+        rows.append({"class_id": class_id, "held_out": held_out, **row})
+
+    report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows}
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{'class':>5} {'number':>6} {'held out':>8} {'images':>6} {'found':>7} {'exact|found':>11} {'exact':>7}  readings")
+    for row in rows:
+        readings = ", ".join(f'"{s}" {n}' for s, n in row["readings"])
+        print(f"{row['class_id']:>5} {row['number']:>6} {'yes' if row['held_out'] else 'no':>8} {row['images']:>6} "
+              f"{row['found']:>7.1%} {row['exact_where_found']:>11.1%} {row['exact']:>7.1%}  {readings}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
