@@ -286,10 +286,18 @@ def _apply_exif_orientation(image: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(image)
 
 
+# Modes without colour. Sign colours cannot be read from them, so such an
+# image is decoded but a warning says why its colour attributes are unsure.
+_GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
+
+
 def _pil_to_rgb(image: Image.Image, name: str) -> Image.Image:
     mode = image.mode
     if mode == "RGB" and "transparency" not in image.info:
         return image
+    if mode in _GREY_MODES:
+        logger.warning("%s: greyscale image (mode %s): sign colours cannot be read from it, "
+                       "so colour attributes and the signs they decide are unreliable", name, mode)
 
     # 16-bit and 32-bit gray modes are scaled in numpy, because Pillow's
     # convert("L") clips them to 255 instead of scaling.

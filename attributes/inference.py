@@ -80,6 +80,12 @@ class AttributePredictor:
     the two agree it stays as sure as they are. An arithmetic mixture
     flattened it and pushed speed limits below the rule threshold (0.9 %
     unknown on the validation split instead of 0.3 %).
+
+    Pooling only arbitrates between the two readings. Where the pooled
+    number is neither the network's nor the reader's, as when the network
+    reads a "100" as "10" and the reader cuts the legend as "00", the
+    network's reading stays: positions pooled one by one can otherwise
+    add up to a number that nobody read, such as "80".
     """
 
     def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None,
@@ -133,12 +139,16 @@ class AttributePredictor:
                       + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - self.glyph_weight))
             pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
             probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
+            read_alone = zip(SequencePosterior(network.attribute, probs).decode(), network.decode(), reading.strings())
+            invented = np.array([mixed not in (own, glyphs) for mixed, own, glyphs in read_alone]) & found
+            probs[invented] = network.probs[invented]
         strings = {**posteriors.strings, name: SequencePosterior(network.attribute, probs)}
 
         # Every batch records both readers, even where the reader found no
         # legend, so that batches concatenate and results can show both.
+        asked = np.array([length > 0 for length in lengths])
         readers = {**posteriors.readers, name: {
             "network": ReaderOutput(network, np.ones(len(images), dtype=bool)),
-            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found),
+            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found, asked),
         }}
         return dataclasses.replace(posteriors, strings=strings, readers=readers)

@@ -106,19 +106,26 @@ class SequencePosterior:
 class ReaderOutput:
     """What one reader of a string attribute read on its own, before readers were pooled.
 
-    ``read`` (N,) is False for images the reader gave no reading for, such
-    as crops whose legend the glyph reader did not find. There ``sequence``
-    has only end symbols.
+    ``asked`` (N,) marks the images the reader was given, such as those the
+    network reads a number on for the glyph reader (all, when None), and
+    ``read`` (N,) those it gave a reading for: not a crop whose legend the
+    glyph reader did not find. Elsewhere ``sequence`` has only end symbols.
     """
 
     sequence: SequencePosterior
     read: np.ndarray
+    asked: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.asked is None:
+            object.__setattr__(self, "asked", np.ones(len(self.read), dtype=bool))
 
     def __len__(self) -> int:
         return len(self.sequence)
 
     def select(self, index: slice | Sequence[int] | np.ndarray) -> ReaderOutput:
-        return ReaderOutput(SequencePosterior(self.sequence.attribute, self.sequence.probs[index]), self.read[index])
+        return ReaderOutput(SequencePosterior(self.sequence.attribute, self.sequence.probs[index]), self.read[index],
+                            self.asked[index])
 
 
 @dataclass(frozen=True)
@@ -228,6 +235,7 @@ class Posteriors:
                     r: ReaderOutput(
                         SequencePosterior(schema.strings[n], np.concatenate([p.readers[n][r].sequence.probs for p in parts])),
                         np.concatenate([p.readers[n][r].read for p in parts]),
+                        np.concatenate([p.readers[n][r].asked for p in parts]),
                     )
                     for r in readers
                 }

@@ -77,6 +77,10 @@ def weights_fingerprint(state_dict: dict[str, torch.Tensor]) -> str:
     return digest.hexdigest()[:16]
 
 
+# First bytes of a zip archive, the format of torch.save since torch 1.6.
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
 def read_archive(path: Path, kind: str) -> object:
     """Load a ``torch.save`` archive of tensors and plain values; raise WeightsError naming the file.
 
@@ -84,6 +88,21 @@ def read_archive(path: Path, kind: str) -> object:
     message never passes on torch's advice to load with
     ``weights_only=False``, which would run code from an unknown file.
     """
+    # torch.save writes a zip archive. Anything else is rejected by its
+    # first bytes, because torch's own errors for such files are bare
+    # numbers or exception names.
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4)
+    except (FileNotFoundError, IsADirectoryError):
+        head = _ZIP_MAGIC
+    except OSError as exc:
+        raise WeightsError(f"{path}: cannot read {kind}: {exc.strerror or exc}") from None
+    if not head:
+        raise WeightsError(f"{path}: {kind} is empty") from None
+    if head != _ZIP_MAGIC:
+        raise WeightsError(f"{path}: not a {kind}: expected a torch archive (a zip file) as "
+                           "`signrules train` or `signrules train-glyphs` writes") from None
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:

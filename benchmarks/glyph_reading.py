@@ -35,6 +35,22 @@ from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.schema import default_schema
 
 
+COLUMNS = """columns: found = share of images whose legend the reader found; exact|found = share of
+those read exactly; exact = share of all images read exactly. Classes not named by --held-out count their
+validation tracks only, because the reader learned from the printed digits of their training tracks."""
+
+
+def positive_count(text: str) -> int:
+    """Parse a count of at least 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: expected a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {value}: expected 0 or more")
+    return value
+
+
 def class_list(text: str) -> list[int]:
     """Parse comma-separated GTSRB class ids; an empty string gives none."""
     try:
@@ -44,12 +60,13 @@ def class_list(text: str) -> list[int]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=COLUMNS)
     parser.add_argument("weights", type=Path, help="glyph-reader weights (.pt)")
     parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
     parser.add_argument("--held-out", type=class_list, default=[],
                         help="comma-separated class ids the reader never saw; all their images count")
-    parser.add_argument("--top", type=int, default=3, help="most common readings to show per class (default 3)")
+    parser.add_argument("--top", type=positive_count, default=3,
+                        help="most common readings to show per class (default 3)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
     return parser.parse_args(argv)
 
@@ -98,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         row = read_class(reader, data.images[index], number, args.top)
         rows.append({"class_id": class_id, "held_out": held_out, **row})
 
-    report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows}
+    report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows,
+              "held_out": total(row for row in rows if row["held_out"]),
+              "seen": total(row for row in rows if not row["held_out"])}
     if args.json:
         print(json.dumps(report))
         return 0
@@ -107,7 +126,22 @@ def main(argv: list[str] | None = None) -> int:
         readings = ", ".join(f'"{s}" {n}' for s, n in row["readings"])
         print(f"{row['class_id']:>5} {row['number']:>6} {'yes' if row['held_out'] else 'no':>8} {row['images']:>6} "
               f"{row['found']:>7.1%} {row['exact_where_found']:>11.1%} {row['exact']:>7.1%}  {readings}")
+    for name, held_out in (("held out", True), ("seen", False)):
+        summary = report["held_out" if held_out else "seen"]
+        if summary["images"]:
+            print(f"{'all':>5} {'':>6} {name:>8} {summary['images']:>6} {summary['found']:>7.1%} "
+                  f"{summary['exact_where_found']:>11.1%} {summary['exact']:>7.1%}")
     return 0
+
+
+def total(rows) -> dict:
+    """Pool the figures of several classes, weighting each by its images."""
+    rows = list(rows)
+    images = sum(row["images"] for row in rows)
+    found = sum(row["found"] * row["images"] for row in rows)
+    exact = sum(row["exact"] * row["images"] for row in rows)
+    return {"images": images, "found": found / images if images else 0.0,
+            "exact_where_found": exact / found if found else 0.0, "exact": exact / images if images else 0.0}
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ class AttributeReading:
     and the glyph reader, with ``read_glyphs``), ``readers`` maps each
     reader's name to what it read alone. It maps to None for a reader that
     gave no reading, such as the glyph reader on a crop whose legend it
-    did not find.
+    did not find, and leaves out a reader that was not asked, such as the
+    glyph reader where the network reads no number.
     """
 
     value: str
@@ -153,9 +154,9 @@ class Classifier:
         self.schema = model.schema
         self.calibration = load_calibration(self.weights_path, self.weights_fingerprint)
         self.glyph_reader = None
+        self.glyph_weights_path = Path(glyph_weights) if glyph_weights is not None else DEFAULT_GLYPH_WEIGHTS_PATH
         if (read_glyphs or glyph_weights is not None) and "digits" in self.schema.strings:
-            path = Path(glyph_weights) if glyph_weights is not None else DEFAULT_GLYPH_WEIGHTS_PATH
-            self.glyph_reader = GlyphReader.load(path, self.schema.strings["digits"])
+            self.glyph_reader = GlyphReader.load(self.glyph_weights_path, self.schema.strings["digits"])
         self.predictor = AttributePredictor(model, self.calibration.temperatures, glyph_reader=self.glyph_reader)
         self.input_size = self.predictor.input_size
         self.threshold = threshold
@@ -324,11 +325,11 @@ def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReadi
             readings[row][name] = AttributeReading(attribute.values[index], float(probabilities[row, index]))
     for name, sequence in posteriors.strings.items():
         strings, probabilities = sequence.decode_with_prob()
-        per_reader = {reader: (output.read, *output.sequence.decode_with_prob())
+        per_reader = {reader: (output.asked, output.read, *output.sequence.decode_with_prob())
                       for reader, output in posteriors.readers.get(name, {}).items()}
         for row, string in enumerate(strings):
             readers = {reader: AttributeReading(values[row] or "none", float(probs[row])) if read[row] else None
-                       for reader, (read, values, probs) in per_reader.items()}
+                       for reader, (asked, read, values, probs) in per_reader.items() if asked[row]}
             readings[row][name] = AttributeReading(string or "none", float(probabilities[row]), readers)
     return readings
 

@@ -71,6 +71,11 @@ class EvaluationReport:
     baseline_per_class: dict[int, float] = field(default_factory=dict)
     #: Accuracy and unknown rate had the threshold been each of SWEEP_THRESHOLDS.
     threshold_sweep: list[dict[str, float]] = field(default_factory=list)
+    #: What was measured: the network's weights file, the rule set folder,
+    #: and the glyph reader's weights file (None when it was off).
+    weights: str = ""
+    rules: str = ""
+    glyph_weights: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -157,6 +162,9 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
             np.array(scores), np.array([b == t for b, t in zip(best_ids, truth, strict=True)])
         ),
         threshold_sweep=threshold_sweep(np.array(scores), np.array(best_ids), np.array(truth)),
+        weights=str(classifier.weights_path),
+        rules=str(classifier.ruleset.root),
+        glyph_weights=str(classifier.glyph_weights_path) if classifier.glyph_reader else None,
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)

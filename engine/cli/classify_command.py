@@ -21,9 +21,8 @@ from tqdm import tqdm
 # Images decoded and classified per step: one network batch.
 CHUNK = 256
 
-# Shown for a reader that gave no reading, such as the glyph reader on a
-# crop whose legend it did not find.
-_NO_READING = "gave no reading"
+# Shown for a reader that was asked but gave no reading, by reader name.
+_NO_READING = {"glyphs": "found no legend"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -47,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"signrules classify: error: --top-k must be 0 or more, got {args.top_k}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
     paths, missing = find_images(args.inputs)
-    for message in missing:
-        print(f"signrules classify: error: {message}", file=sys.stderr)
+    for source, message in missing:
+        _report_failure(args, source, message)
     if not paths:
         if not missing:
             print(f"signrules classify: error: no images (png, jpg, ppm, ...) in {', '.join(args.inputs)}",
@@ -117,8 +116,9 @@ def _print_result(args: argparse.Namespace, result) -> None:
     for name, reading in result.attributes.items():
         # With --glyphs, the digits are two readings pooled; each is shown
         # alone so that a reader can tell which one decided.
-        if reading.readers:
-            alone = ", ".join(f"{reader} {r.value} ({r.probability:.2f})" if r else f"{reader} {_NO_READING}"
+        if len(reading.readers) > 1:
+            alone = ", ".join(f"{reader} {r.value} ({r.probability:.2f})" if r
+                              else f"{reader} {_NO_READING.get(reader, 'gave no reading')}"
                               for reader, r in reading.readers.items())
             print(f"  {name:<9} {alone}")
     if result.runners_up:

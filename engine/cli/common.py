@@ -33,13 +33,14 @@ def load_classifier(args: argparse.Namespace):
                       read_glyphs=args.glyphs, glyph_weights=args.glyph_weights)
 
 
-def find_images(paths: list[str]) -> tuple[list[Path], list[str]]:
+def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand files and folders (recursively) into image files, sorted per folder.
 
-    Returns the images and a message for every path that does not exist.
+    Returns the images, and the path and a message for every path that
+    does not exist.
     """
     images: list[Path] = []
-    missing: list[str] = []
+    missing: list[tuple[str, str]] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
@@ -47,7 +48,7 @@ def find_images(paths: list[str]) -> tuple[list[Path], list[str]]:
         elif path.is_file():
             images.append(path)
         else:
-            missing.append(f"{path}: no such file or folder")
+            missing.append((str(path), f"{path}: no such file or folder"))
     return images, missing
 
 

@@ -17,7 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="measure accuracy on a labelled GTSRB folder",
         description="Classify every image of a GTSRB folder (the training layout with class folders, "
         "or the flat test folder with GT-final_test.csv) and report overall, per-class and "
-        "per-attribute accuracy, the most confused pairs, the unknown rate and images per second.",
+        "per-attribute accuracy, the most confused pairs, the unknown rate and images per second. "
+        "Each image is cropped to the sign's box in the annotation CSV, with a 10 % margin, as in "
+        "training, so results can differ from `signrules classify` on the whole files.",
     )
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB folder in either official layout")
     add_model_options(parser)
@@ -57,6 +59,8 @@ def _print_report(report) -> None:
     scope = {"validation": "validation tracks", "train": "training tracks", "all": "every image"}
     print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {report.images} images)",
           file=out)
+    glyphs = report.glyph_weights or "off"
+    print(f"model     {report.weights}, rules {report.rules}, glyph reader {glyphs}", file=out)
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:
         print(f"baseline  {report.baseline_accuracy:.2%} plain softmax on the same images", file=out)

@@ -227,6 +227,20 @@ def test_grayscale_replicated(tmp_path):
         np.testing.assert_array_equal(decoded[:, :, channel], gray)
 
 
+def test_grayscale_warns_that_colours_are_lost(tmp_path, caplog):
+    path = save(Image.fromarray(pattern()[:, :, 0], "L"), tmp_path / "gray.png")
+    colour = save(Image.fromarray(pattern()), tmp_path / "colour.png")
+
+    with caplog.at_level("WARNING", logger="signrules.attributes.decode"):
+        decode_image(colour)
+        assert not caplog.records
+        decode_image(path)
+
+    assert len(caplog.records) == 1
+    assert "gray.png" in caplog.records[0].getMessage()
+    assert "colour" in caplog.records[0].getMessage()
+
+
 def test_bilevel_image(tmp_path):
     bits = np.zeros((20, 20), dtype=bool)
     bits[:, 10:] = True

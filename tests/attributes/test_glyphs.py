@@ -10,13 +10,14 @@ from PIL import Image
 from signrules.attributes.errors import WeightsError
 from signrules.attributes.glyphs import DEFAULT_GLYPH_WEIGHTS_PATH, GlyphReader, cut_glyphs, locate_legend
 from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH, read_template
+from signrules.attributes.posteriors import SequencePosterior
 from signrules.attributes.glyphs.network import GlyphNet, load_glyph_net, save_glyph_net
 from signrules.attributes.glyphs.real import derive_missing, number_classes, open_upper_loop
 from signrules.attributes.glyphs.synthetic import random_number, synthetic_glyphs
 from signrules.attributes.decode import resize_square
 from signrules.attributes.schema import default_schema
 
-SPEED_60, SPEED_100, SPEED_80 = 3, 7, 5
+SPEED_60, SPEED_100, SPEED_80, SPEED_120 = 3, 7, 5, 8
 
 
 def crop32(image: np.ndarray) -> np.ndarray:
@@ -239,6 +240,30 @@ def test_predictor_pools_found_legends_only(validation_plates, shipped_reader):
     # Alone or in a batch, the same posteriors.
     alone = AttributePredictor(model, glyph_reader=shipped_reader, glyph_weight=0.25).predict(images[5:6])
     np.testing.assert_allclose(alone.strings["digits"].probs[0], probs[5], atol=1e-5)
+
+
+def test_pooling_never_invents_a_number(crops, shipped_reader):
+    # Blurred frames of a 120: the network reads "120", the reader "200",
+    # and position by position the two add up to "100", which neither read.
+    from signrules.attributes.decode import prepare_batch
+    from signrules.attributes.inference import AttributePredictor
+    from signrules.attributes.weights import load_attribute_net
+
+    images = prepare_batch(crops(SPEED_120, [61, 84, 86, 87, 88, 180, 200]), size=32)
+    model, _ = load_attribute_net()
+    network = AttributePredictor(model).predict(images).strings["digits"]
+    reading = shipped_reader.read(images, [len(number) for number in network.decode()])
+    pooled = reading.probs.clip(1e-6) ** 0.5 * network.probs.clip(1e-6) ** 0.5
+    pooled_read = SequencePosterior(network.attribute, pooled / pooled.sum(axis=2, keepdims=True)).decode()
+    invented = np.array([mixed not in (own, glyphs) for mixed, own, glyphs
+                         in zip(pooled_read, network.decode(), reading.strings())]) & reading.found
+    assert invented.any()
+
+    mixed = AttributePredictor(model, glyph_reader=shipped_reader).predict(images).strings["digits"]
+
+    np.testing.assert_array_equal(mixed.probs[invented], network.probs[invented])
+    for own, glyphs, found, read in zip(network.decode(), reading.strings(), reading.found, mixed.decode()):
+        assert read in ((own, glyphs) if found else (own,))
 
 
 def test_predictor_keeps_what_each_reader_read(validation_plates, shipped_reader):

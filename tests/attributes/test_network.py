@@ -280,8 +280,9 @@ def test_weights_round_trip(model, tmp_path):
     ("content", "message"),
     [
         (None, "weights file not found"),
-        (b"", "cannot read weights"),
-        (b"not a torch archive", "cannot read weights"),
+        (b"", "weights file is empty"),
+        (b"not a torch archive", "not a weights file: expected a torch archive"),
+        (b"PK\x03\x04 truncated", "cannot read weights"),
     ],
 )
 def test_weights_load_errors(tmp_path, content, message):

@@ -113,6 +113,18 @@ def test_classify_missing_input(tmp_path, capsys):
     assert "nothing.png: no such file or folder" in capsys.readouterr().err
 
 
+def test_classify_json_reports_missing_input(image_folder, tmp_path, capsys):
+    image = sorted(image_folder.glob("00002_*"))[0]
+
+    code = main(["classify", "--json", str(tmp_path / "nothing.png"), str(image)])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    assert code == ExitCode.PROBLEMS_FOUND
+    assert records[0]["source"] == str(tmp_path / "nothing.png")
+    assert "no such file or folder" in records[0]["error"]
+    assert records[1]["sign_id"] == "speed_limit_50"
+
+
 def test_eval_test_layout(test_layout, capsys):
     code = main(["eval", str(test_layout), "--json", "--no-progress"])
     report = json.loads(capsys.readouterr().out)
@@ -125,6 +137,8 @@ def test_eval_test_layout(test_layout, capsys):
     assert len(report["per_class"]) == 43
     assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
     assert report["images_per_second"] > 0
+    assert report["weights"].endswith("attributes.pt")
+    assert report["glyph_weights"] is None
 
     # The sweep row at the rule set's own threshold repeats the headline figures.
     sweep = {row["threshold"]: row for row in report["threshold_sweep"]}
@@ -309,6 +323,11 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
 
     assert main(["classify", "--glyphs", str(image)]) == ExitCode.OK
     assert f"network {alone['value']} (" in capsys.readouterr().out
+
+    # A stop sign shows no number, so the glyph reader is not asked at all.
+    stop = sorted(image_folder.glob("00014_*"))[0]
+    assert main(["classify", "--json", "--glyphs", str(stop)]) == ExitCode.OK
+    assert list(json.loads(capsys.readouterr().out)["attributes"]["digits"]["readers"]) == ["network"]
 
     code = main(["classify", "--glyph-weights", str(tmp_path / "missing.pt"), str(image)])
     err = capsys.readouterr().err
