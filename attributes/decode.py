@@ -287,7 +287,7 @@ def _apply_exif_orientation(image: Image.Image) -> Image.Image:
 
 
 # Modes without colour. Sign colours cannot be read from them, so such an
-# image is decoded but a warning says why its colour attributes are unsure.
+# image is decoded with a warning that its colour attributes are unsure.
 _GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 
 

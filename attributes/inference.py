@@ -85,7 +85,7 @@ class AttributePredictor:
     number is neither the network's nor the reader's, as when the network
     reads a "100" as "10" and the reader cuts the legend as "00", the
     network's reading stays: positions pooled one by one can otherwise
-    add up to a number that nobody read, such as "80".
+    add up to a number that neither read, such as "80".
     """
 
     def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None,
@@ -146,9 +146,9 @@ class AttributePredictor:
 
         # Every batch records both readers, even where the reader found no
         # legend, so that batches concatenate and results can show both.
-        asked = np.array([length > 0 for length in lengths])
+        requested = np.array([length > 0 for length in lengths])
         readers = {**posteriors.readers, name: {
             "network": ReaderOutput(network, np.ones(len(images), dtype=bool)),
-            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found, asked),
+            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found, requested),
         }}
         return dataclasses.replace(posteriors, strings=strings, readers=readers)

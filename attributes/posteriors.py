@@ -106,26 +106,27 @@ class SequencePosterior:
 class ReaderOutput:
     """What one reader of a string attribute read on its own, before readers were pooled.
 
-    ``asked`` (N,) marks the images the reader was given, such as those the
-    network reads a number on for the glyph reader (all, when None), and
-    ``read`` (N,) those it gave a reading for: not a crop whose legend the
-    glyph reader did not find. Elsewhere ``sequence`` has only end symbols.
+    ``requested`` (N,) marks the images the reader was given (all, when
+    None). The glyph reader, for one, gets only those the network reads a
+    number on. ``read`` (N,) marks those it gave a reading for, which
+    leaves out crops whose legend the glyph reader did not find. Elsewhere
+    ``sequence`` has only end symbols.
     """
 
     sequence: SequencePosterior
     read: np.ndarray
-    asked: np.ndarray | None = None
+    requested: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        if self.asked is None:
-            object.__setattr__(self, "asked", np.ones(len(self.read), dtype=bool))
+        if self.requested is None:
+            object.__setattr__(self, "requested", np.ones(len(self.read), dtype=bool))
 
     def __len__(self) -> int:
         return len(self.sequence)
 
     def select(self, index: slice | Sequence[int] | np.ndarray) -> ReaderOutput:
         return ReaderOutput(SequencePosterior(self.sequence.attribute, self.sequence.probs[index]), self.read[index],
-                            self.asked[index])
+                            self.requested[index])
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ class Posteriors:
                     r: ReaderOutput(
                         SequencePosterior(schema.strings[n], np.concatenate([p.readers[n][r].sequence.probs for p in parts])),
                         np.concatenate([p.readers[n][r].read for p in parts]),
-                        np.concatenate([p.readers[n][r].asked for p in parts]),
+                        np.concatenate([p.readers[n][r].requested for p in parts]),
                     )
                     for r in readers
                 }

@@ -45,9 +45,9 @@ class AttributeReading:
 
     Where several readers read the attribute and were pooled (the network
     and the glyph reader, with ``read_glyphs``), ``readers`` maps each
-    reader's name to what it read alone. It maps to None for a reader that
-    gave no reading, such as the glyph reader on a crop whose legend it
-    did not find, and leaves out a reader that was not asked, such as the
+    reader's name to what it read alone. A reader that gave no reading,
+    such as the glyph reader on a crop whose legend it did not find, maps
+    to None. A reader that was not requested is left out, such as the
     glyph reader where the network reads no number.
     """
 
@@ -325,11 +325,11 @@ def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReadi
             readings[row][name] = AttributeReading(attribute.values[index], float(probabilities[row, index]))
     for name, sequence in posteriors.strings.items():
         strings, probabilities = sequence.decode_with_prob()
-        per_reader = {reader: (output.asked, output.read, *output.sequence.decode_with_prob())
+        per_reader = {reader: (output.requested, output.read, *output.sequence.decode_with_prob())
                       for reader, output in posteriors.readers.get(name, {}).items()}
         for row, string in enumerate(strings):
             readers = {reader: AttributeReading(values[row] or "none", float(probs[row])) if read[row] else None
-                       for reader, (asked, read, values, probs) in per_reader.items() if asked[row]}
+                       for reader, (requested, read, values, probs) in per_reader.items() if requested[row]}
             readings[row][name] = AttributeReading(string or "none", float(probabilities[row]), readers)
     return readings
 
