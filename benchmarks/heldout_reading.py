@@ -29,6 +29,8 @@ which shows whether the head fits its own training data.
 digit with a glyph reader (``signrules train-glyphs``), taking the number
 of digits from the network, and reports its exact reads beside the
 network's. Where it does not find the legend, the network's reading counts.
+It also reports the digits read by the two pooled, as ``--glyphs`` pools
+them (``AttributePredictor``), without the network's softmax temperatures.
 """
 
 from __future__ import annotations
@@ -177,9 +179,10 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
               file=sys.stderr)
 
     predictor = AttributePredictor(model)
-    glyphs = None
+    glyphs = pooled = None
     if glyph_weights is not None:
         glyphs = GlyphReader.load(glyph_weights, default_schema().strings["digits"])
+        pooled = AttributePredictor(model, glyph_reader=glyphs)
         left_out = set(glyphs.metadata.get("exclude_classes") or [])
         printed = [c for c in classes if c not in left_out and attribute_records(np.array([c]))[0]["digits"]]
         if printed:
@@ -208,9 +211,11 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
         if glyphs is not None and target[0]:
             glyph_numbers, found = glyph_readings(glyphs, data.images[members], [reading[0] for reading in readings])
             combined = [(number, text) for number, (_, text) in zip(glyph_numbers, readings)]
+            pooled_numbers = pooled.predict(data.images[members]).strings["digits"].decode()
             figures["classes"][str(class_id)]["glyphs"] = {
                 "legend_found": float(found.mean()),
                 "exact": sum(reading == target for reading in combined) / len(members),
+                "pooled_exact": sum(number == target[0] for number in pooled_numbers) / len(members),
                 "readings": [{"digits": d, "text": t, "count": n} for (d, t), n in Counter(combined).most_common(top)],
             }
         if swaps and target[0]:
@@ -256,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         if "glyphs" in entry:
             glyph_entry = entry["glyphs"]
             print(f"    glyph reader: {glyph_entry['exact']:.1%} exact (legend found in "
-                  f"{glyph_entry['legend_found']:.1%})")
+                  f"{glyph_entry['legend_found']:.1%}); pooled with the network as --glyphs does: "
+                  f"{glyph_entry['pooled_exact']:.1%} digits exact")
             for reading in glyph_entry["readings"]:
                 print(f'        digits "{reading["digits"]}" text "{reading["text"]}": {reading["count"]}')
         if entry.get("swapped_exact") is not None:
