@@ -44,6 +44,7 @@ __all__ = [
     "MIN_SIDE",
     "RESAMPLE",
     "ImageSource",
+    "centre_zoom",
     "decode_image",
     "decode_pil",
     "prepare_batch",
@@ -181,6 +182,20 @@ def prepare_batch(images: Sequence[ImageSource], size: int = 32) -> np.ndarray:
         image = decode_pil(source, min_size=int(size * _REDUCING_GAP))
         batch[index] = resize_square(image, size)
     return batch
+
+
+def centre_zoom(images: np.ndarray, fraction: float) -> np.ndarray:
+    """Return the centre ``fraction`` of each square uint8 image (N, S, S, 3), resized back to S pixels."""
+    if not 0.0 < fraction <= 1.0:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    side = images.shape[1]
+    inner = max(1, int(round(side * fraction)))
+    start = (side - inner) // 2
+    zoomed = np.empty_like(images)
+    for index, image in enumerate(images):
+        crop = Image.fromarray(image[start : start + inner, start : start + inner])
+        zoomed[index] = np.asarray(crop.resize((side, side), Image.BICUBIC))
+    return zoomed
 
 
 def resize_square(

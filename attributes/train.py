@@ -439,6 +439,8 @@ def _check_options(args: argparse.Namespace) -> None:
                           ("--transplant", args.transplant), ("--blank-plates", args.blank_plates)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
+    if not 0.3 <= args.min_scale <= 1.0:
+        raise ValueError(f"--min-scale must be in [0.3, 1], got {args.min_scale}")
     if args.derive_digits and not args.transplant:
         raise ValueError("--derive-digits needs --transplant above 0, because derived digits are used only "
                          "in transplants; add --transplant 0.5, for example")
@@ -475,7 +477,7 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15
     )
-    augment = TrainAugment(strength=args.augment_strength, exposure=args.exposure,
+    augment = TrainAugment(strength=args.augment_strength, scale=(args.min_scale, 1.15), exposure=args.exposure,
                            stains=args.stains, occlusion=args.occlusion)
 
     start_epoch = 0

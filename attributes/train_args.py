@@ -62,6 +62,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
                         help="synthetic images per real image in each epoch (default: %(default)s)")
     parser.add_argument("--augment-strength", type=float, default=1.0,
                         help="scale of geometric and photometric augmentation; 0 turns it off (default: %(default)s)")
+    parser.add_argument("--min-scale", type=float, default=0.8, metavar="ZOOM",
+                        help="smallest zoom of the content by augmentation, at augment strength 1; lower "
+                        "values teach signs framed more loosely than GTSRB frames them (default: %(default)s)")
     parser.add_argument("--exposure", type=float, default=0.0, metavar="PROBABILITY",
                         help="probability that augmentation over- or underexposes a training image, "
                         "at augment strength 1 (default: 0)")

@@ -104,6 +104,8 @@ def _print_result(args: argparse.Namespace, result) -> None:
         print(f"{result.source}: {result.sign_id} \"{result.name}\" (score {result.score:.3f})")
     if result.rule:
         print(f"  rule      {result.rule}")
+    if result.zoom < 1.0:
+        print(f"  zoom      centre {result.zoom:.0%} of the image: no rule matched the whole image")
     if result.evidence:
         parts = []
         for e in result.evidence:

@@ -20,6 +20,9 @@ def add_model_options(parser: argparse.ArgumentParser, *, threshold: bool = True
                              "the network never saw, 3-4 ms slower per image that shows one")
     parser.add_argument("--glyph-weights", type=Path, default=None, metavar="FILE",
                         help="glyph-reader weights (default: the shipped ones); implies --glyphs")
+    parser.add_argument("--no-zoom", action="store_true",
+                        help="do not try the centre of an image that no rule matches (by default its centre "
+                             "80, 65 and 50 %% are tried in turn, for signs framed loosely)")
     if threshold:
         parser.add_argument("--threshold", type=float, default=None,
                             help="score from 0 to 1 below which an image is unknown (default: the rule set's)")
@@ -30,7 +33,7 @@ def load_classifier(args: argparse.Namespace):
     from signrules.engine.classifier import Classifier
 
     return Classifier(args.rules, weights=args.weights, threshold=getattr(args, "threshold", None),
-                      read_glyphs=args.glyphs, glyph_weights=args.glyph_weights)
+                      read_glyphs=args.glyphs, glyph_weights=args.glyph_weights, zoom=not args.no_zoom)
 
 
 def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:

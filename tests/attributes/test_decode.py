@@ -241,6 +241,22 @@ def test_grayscale_warns_that_colours_are_lost(tmp_path, caplog):
     assert "colour" in caplog.records[0].getMessage()
 
 
+def test_centre_zoom_keeps_the_centre():
+    from signrules.attributes.decode import centre_zoom
+
+    images = np.stack([pattern(32, 32), pattern(32, 32)[::-1]])
+
+    np.testing.assert_array_equal(centre_zoom(images, 1.0), images)
+    half = centre_zoom(images, 0.5)
+    assert half.shape == images.shape
+    # The centre 16 pixels fill the image: each pixel of the crop becomes
+    # a 2 x 2 block, so block means equal the crop's pixels nearly.
+    blocks = half.astype(float).reshape(2, 16, 2, 16, 2, 3).mean(axis=(2, 4))
+    assert np.abs(blocks - images[:, 8:24, 8:24]).mean() < 12
+    with pytest.raises(ValueError, match="fraction"):
+        centre_zoom(images, 0.0)
+
+
 def test_bilevel_image(tmp_path):
     bits = np.zeros((20, 20), dtype=bool)
     bits[:, 10:] = True

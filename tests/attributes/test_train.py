@@ -92,6 +92,7 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--occlusion", "-1"], "--occlusion must be in \\[0, 1\\], got -1.0"),
         (["--transplant", "1.5"], "--transplant must be in \\[0, 1\\], got 1.5"),
         (["--blank-plates", "-0.1"], "--blank-plates must be in \\[0, 1\\], got -0.1"),
+        (["--min-scale", "0.1"], "--min-scale must be in \\[0.3, 1\\], got 0.1"),
         (["--derive-digits"], "--derive-digits needs --transplant above 0"),
         (["--column-reader", "--no-string-reader"], "cannot be combined with --no-string-reader"),
     ],

@@ -57,6 +57,34 @@ def test_result_explains_match(classifier, validation_sample):
     assert result.runners_up[0].score <= result.score
 
 
+def loosely_framed(path, fill: float) -> np.ndarray:
+    """Return the image at ``path`` shrunk to ``fill`` of its side inside its own frame, edges repeated."""
+    image = decode_image(path)
+    side = image.shape[0]
+    inner = round(side * fill)
+    small = np.asarray(Image.fromarray(image).resize((inner, inner), Image.BICUBIC))
+    before = (side - inner) // 2
+    return np.pad(small, ((before, side - inner - before), (before, side - inner - before), (0, 0)), mode="edge")
+
+
+def test_zoom_finds_loosely_framed_signs(classifier, validation_sample):
+    paths, class_ids = validation_sample
+    expected = dataset_sign_ids(classifier.ruleset)
+    loose = [loosely_framed(path, 0.55) for path in paths]
+    truth = [expected[c] for c in class_ids]
+
+    zoomed = classifier.classify_batch(loose)
+    whole = Classifier(zoom=False).classify_batch(loose)
+
+    # Framed this loosely, most signs match no rule as a whole, and most
+    # come back right from a centre crop.
+    assert np.mean([r.is_unknown for r in whole]) > 0.5
+    assert np.mean([r.sign_id == t for r, t in zip(zoomed, truth)]) > 0.8
+    assert all(r.zoom < 1.0 for r, w in zip(zoomed, whole) if w.is_unknown and not r.is_unknown)
+    assert all(r.zoom == 1.0 and r.sign_id == w.sign_id for r, w in zip(zoomed, whole) if not w.is_unknown)
+    assert json.loads(json.dumps(zoomed[0].to_dict()))["zoom"] == zoomed[0].zoom
+
+
 def test_family_reports_number(classifier, validation_sample):
     paths, class_ids = validation_sample
     result = classifier.classify(paths[list(class_ids).index(SPEED_50)])

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.weights import load_attribute_net, save_attribute_net
@@ -111,6 +112,25 @@ def test_classify_missing_input(tmp_path, capsys):
 
     assert code == ExitCode.USAGE_ERROR
     assert "nothing.png: no such file or folder" in capsys.readouterr().err
+
+
+def test_classify_zooms_unless_told_not_to(image_folder, tmp_path, capsys):
+    from PIL import Image
+
+    image = np.asarray(Image.open(sorted(image_folder.glob("00002_*"))[0]).convert("RGB"))
+    pad = image.shape[0] // 2
+    loose = tmp_path / "loose.png"
+    Image.fromarray(np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge")).save(loose)
+
+    assert main(["classify", "--json", str(loose)]) == ExitCode.OK
+    zoomed = json.loads(capsys.readouterr().out)
+    assert main(["classify", "--json", "--no-zoom", str(loose)]) == ExitCode.OK
+    whole = json.loads(capsys.readouterr().out)
+
+    assert zoomed["sign_id"] == "speed_limit_50"
+    assert zoomed["zoom"] < 1.0
+    assert whole["zoom"] == 1.0
+    assert whole["sign_id"] != "speed_limit_50"
 
 
 def test_classify_json_reports_missing_input(image_folder, tmp_path, capsys):
