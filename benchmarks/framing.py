@@ -9,9 +9,10 @@ so the sign fills about 80 % of the crop, and the network learned that
 framing. A detector or a person may crop more loosely. This script shrinks
 each validation image inside its own frame, which keeps its size and
 repeats its edge pixels outwards, so that the sign fills a given share of
-what it filled. It then classifies the images with the shipped classifier,
-with and without the centre crops it tries on unknown images
-(``Classifier(zoom=...)``), and reports accuracy and the unknown rate.
+what it filled. It then classifies the images with the shipped classifier (or
+``--rules`` and ``--weights``), with and without the centre crops it tries
+on unknown images (``Classifier(zoom=...)``), and reports accuracy and
+the unknown rate.
 
 ``--every 8`` takes every eighth validation image (the default), which is
 enough to see a trend; ``--every 1`` takes all of them. A test folder has
@@ -43,6 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fills", default="1.0,0.8,0.65,0.5",
                         help="shares of its usual size that the sign fills, comma-separated (default 1.0,0.8,0.65,0.5)")
     parser.add_argument("--every", type=int, default=8, help="take every N-th validation image (default 8)")
+    parser.add_argument("--rules", type=Path, default=None, help="rule set folder (default: the shipped German set)")
+    parser.add_argument("--weights", type=Path, default=None, help="attribute-network weights (default: the shipped ones)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
     return parser.parse_args(argv)
 
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         data = load_gtsrb(args.data, size=_SIDE)
-        classifiers = {"zoom": Classifier(), "no zoom": Classifier(zoom=False)}
+        classifiers = {"zoom": Classifier(args.rules, weights=args.weights),
+                       "no zoom": Classifier(args.rules, weights=args.weights, zoom=False)}
     except (SignrulesError, OSError) as exc:
         print(f"framing: error: {exc}", file=sys.stderr)
         return 1
