@@ -78,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except SignrulesError as exc:
-        print(f"signrules: error: {exc}", file=sys.stderr)
+        # The same prefix as argparse's usage errors and the commands' own messages.
+        print(f"signrules {args.command}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
     except KeyboardInterrupt:
         print("signrules: interrupted", file=sys.stderr)

@@ -68,7 +68,7 @@ def test_run_missing_path(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""
-    assert captured.err == f"signrules: error: {tmp_path / 'nowhere'}: no such file or folder\n"
+    assert captured.err == f"signrules lint: error: {tmp_path / 'nowhere'}: no such file or folder\n"
 
 
 def test_run_folder_without_rules(tmp_path, capsys):
