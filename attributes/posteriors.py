@@ -104,7 +104,7 @@ class SequencePosterior:
 
 @dataclass(frozen=True)
 class ReaderOutput:
-    """What one reader of a string attribute read on its own, before readers were pooled.
+    """One reader's own reading of a string attribute, before the readers were pooled.
 
     ``requested`` (N,) marks the images the reader was given (all, when
     None). The glyph reader, for one, gets only those the network reads a

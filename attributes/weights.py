@@ -94,21 +94,20 @@ def read_archive(path: Path, kind: str) -> object:
     try:
         with open(path, "rb") as stream:
             head = stream.read(4)
-    except (FileNotFoundError, IsADirectoryError):
-        head = _ZIP_MAGIC
-    except OSError as exc:
-        raise WeightsError(f"{path}: cannot read {kind}: {exc.strerror or exc}") from None
-    if not head:
-        raise WeightsError(f"{path}: {kind} is empty") from None
-    if head != _ZIP_MAGIC:
-        raise WeightsError(f"{path}: not a {kind}: expected a torch archive (a zip file) as "
-                           "`signrules train` or `signrules train-glyphs` writes") from None
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise WeightsError(f"{path}: {kind} not found") from None
     except IsADirectoryError:
         raise WeightsError(f"{path}: is a folder, not a {kind}") from None
+    except OSError as exc:
+        raise WeightsError(f"{path}: cannot read {kind}: {exc.strerror or exc}") from None
+    if not head:
+        raise WeightsError(f"{path}: {kind} is empty")
+    if head != _ZIP_MAGIC:
+        raise WeightsError(f"{path}: not a {kind}: expected a torch archive (a zip file) as "
+                           "`signrules train` or `signrules train-glyphs` writes")
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         raise WeightsError(f"{path}: cannot read {kind}: not an archive of tensors and plain values") from None
     except Exception as exc:  # torch raises many unrelated types for corrupt files

@@ -34,13 +34,15 @@ from signrules.attributes.glyphs.real import number_classes
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.schema import default_schema
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from heldout_reading import class_list
 
 COLUMNS = """columns: found = share of images whose legend the reader found; exact|found = share of
 those read exactly; exact = share of all images read exactly. Classes not named by --held-out count their
 validation tracks only, because the reader learned from the printed digits of their training tracks."""
 
 
-def positive_count(text: str) -> int:
+def non_negative_count(text: str) -> int:
     """Parse a count of at least 0."""
     try:
         value = int(text)
@@ -51,21 +53,13 @@ def positive_count(text: str) -> int:
     return value
 
 
-def class_list(text: str) -> list[int]:
-    """Parse comma-separated GTSRB class ids; an empty string gives none."""
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid class list {text!r}: expected ids such as 3,7") from None
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=COLUMNS)
     parser.add_argument("weights", type=Path, help="glyph-reader weights (.pt)")
     parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
     parser.add_argument("--held-out", type=class_list, default=[],
                         help="comma-separated class ids the reader never saw; all their images count")
-    parser.add_argument("--top", type=positive_count, default=3,
+    parser.add_argument("--top", type=non_negative_count, default=3,
                         help="most common readings to show per class (default 3)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
     return parser.parse_args(argv)

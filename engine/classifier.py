@@ -42,7 +42,9 @@ ImageInput = str | Path | Image.Image | np.ndarray
 #: image that no rule matches. The network learned signs framed as GTSRB
 #: frames them, filling about 80 % of the crop. On validation images
 #: framed more loosely, so that the sign fills half of that, 11 % were
-#: classified correctly, and 89 % with these crops (docs/benchmarks.md).
+#: classified correctly, and 88 % with these crops (docs/benchmarks.md).
+#: NOTE: only centred crops are tried, so a loosely framed sign off the
+#: centre of its image stays unknown.
 ZOOM_STEPS = (0.8, 0.65, 0.5)
 
 
@@ -312,13 +314,13 @@ class Classifier:
                 break
             zoomed = self.predictor.predict(centre_zoom(batch[rows], fraction))
             zoomed_decisions = self._decide(ruleset, bank, zoomed, top_k)
-            matched = np.array([not decision.is_unknown for decision in zoomed_decisions])
-            if not matched.any():
+            matched = [i for i, decision in enumerate(zoomed_decisions) if not decision.is_unknown]
+            if not matched:
                 continue
-            for row, decision in zip(rows[matched], np.array(zoomed_decisions, dtype=object)[matched]):
-                decisions[row] = decision
-                zooms[row] = fraction
-            posteriors = _replace_rows(posteriors, rows[matched], zoomed.select(np.flatnonzero(matched)))
+            for i in matched:
+                decisions[rows[i]] = zoomed_decisions[i]
+                zooms[rows[i]] = fraction
+            posteriors = _replace_rows(posteriors, rows[matched], zoomed.select(matched))
 
         readings = _attribute_readings(posteriors)
         results = [

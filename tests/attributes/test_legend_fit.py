@@ -44,7 +44,7 @@ def test_fit_recovers_drawn_legend(number, height, stretch, centre):
     assert abs(fit.stretch - stretch) <= 0.2
 
 
-def test_dark_rims_count_a_rim_in_shadow_as_plate():
+def test_dark_rims_mark_shadowed_rim():
     # A plate in shadow that fills its crop: the rim is dark red, below the
     # absolute red margin, and its arc reaches into the search disc.
     scale, size = 8, 32
