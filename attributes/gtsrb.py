@@ -75,7 +75,7 @@ _TRAINING_FILENAME = re.compile(r"(\d{5})_\d{5}\.ppm")
 
 # Bump when the cropping or resizing changes, so that old cache files are
 # not read as if they were current.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 # Keys of a class-table entry that describe the sign for people and are not
 # attributes of the schema.
@@ -101,7 +101,12 @@ class GTSRBData:
 
     ``rois`` has shape (N, 4) float32: the sign's box (left, top, right,
     bottom) in pixel coordinates of the returned image, right and bottom
-    exclusive. ``track_ids`` is -1 for the test layout, which has no tracks.
+    exclusive. ``sign_sizes`` has shape (N,) float32: the side of the sign
+    in pixels of the photo the annotation describes (the mean of its
+    ROI's width and height). A copy resized after annotation, as the
+    32-pixel copy of GTSRB is, keeps the size the sign was photographed
+    at, which decides how much detail the image keeps. ``track_ids`` is
+    -1 for the test layout, which has no tracks.
     """
 
     images: np.ndarray
@@ -109,6 +114,7 @@ class GTSRBData:
     track_ids: np.ndarray
     paths: list[str]
     rois: np.ndarray
+    sign_sizes: np.ndarray
 
     def __len__(self) -> int:
         return len(self.class_ids)
@@ -122,6 +128,7 @@ class GTSRBData:
             track_ids=self.track_ids[indices],
             paths=[self.paths[i] for i in indices],
             rois=self.rois[indices],
+            sign_sizes=self.sign_sizes[indices],
         )
 
 
@@ -303,13 +310,12 @@ def _parse_row(
     expected_class: int | None,
 ) -> Annotation:
     filename = fields[0]
-    try:
-        width, height, x1, y1, x2, y2, class_id = (int(value) for value in fields[1:])
-    except ValueError:
-        raise DatasetError(
-            f"{where}: Width, Height, Roi.X1..Roi.Y2 and ClassId must be integers, "
-            f"got {';'.join(fields[1:])}"
-        ) from None
+    for column, value in zip(_CSV_COLUMNS[1:], fields[1:]):
+        try:
+            int(value)
+        except ValueError:
+            raise DatasetError(f'{where}: invalid {column} "{value}": expected a whole number') from None
+    width, height, x1, y1, x2, y2, class_id = (int(value) for value in fields[1:])
 
     if width < 1 or height < 1:
         raise DatasetError(f"{where}: invalid image size {width}x{height}")
@@ -356,6 +362,7 @@ def _load_images(
     count = len(annotations)
     images = np.empty((count, size, size, 3), dtype=np.uint8)
     rois = np.empty((count, 4), dtype=np.float32)
+    sizes = np.empty(count, dtype=np.float32)
 
     rows = tqdm(annotations, desc="GTSRB", unit="img", disable=not progress)
     for index, annotation in enumerate(rows):
@@ -365,6 +372,7 @@ def _load_images(
             raise DatasetError(f"{annotation.csv_path}:{annotation.line}: {error}") from None
 
         box, rois[index] = _crop_box(annotation, image.size, margin, size)
+        sizes[index] = _sign_size(annotation)
         images[index] = resize_square(image, size, box=box)
 
     return GTSRBData(
@@ -373,7 +381,14 @@ def _load_images(
         track_ids=np.array([a.track_id for a in annotations], dtype=np.int64),
         paths=[str(a.path) for a in annotations],
         rois=rois,
+        sign_sizes=sizes,
     )
+
+
+def _sign_size(annotation: Annotation) -> float:
+    """Return the mean of the ROI's width and height in the annotated photo's pixels (the ROI is inclusive)."""
+    x1, y1, x2, y2 = annotation.roi
+    return ((x2 - x1 + 1) + (y2 - y1 + 1)) / 2
 
 
 def _crop_box(
@@ -486,6 +501,7 @@ def _read_cache(key: str) -> GTSRBData | None:
                 track_ids=stored["track_ids"],
                 paths=stored["paths"].tolist(),
                 rois=stored["rois"],
+                sign_sizes=stored["sign_sizes"],
             )
     except (OSError, ValueError, KeyError) as error:
         logger.warning("ignoring unreadable GTSRB cache %s: %s", path, error)
@@ -513,6 +529,7 @@ def _write_cache(key: str, data: GTSRBData) -> None:
                     track_ids=data.track_ids,
                     paths=np.array(data.paths, dtype=str),
                     rois=data.rois,
+                    sign_sizes=data.sign_sizes,
                 )
             os.replace(temporary, path)
         except BaseException:

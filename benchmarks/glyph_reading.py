@@ -2,14 +2,16 @@
 
 Run from the repository root:
 
-    python benchmarks/glyph_reading.py runs/glyphs-heldout6/glyphs.pt \\
+    signrules train-glyphs --exclude-classes 3,7 --output runs/glyphs-ho/glyphs.pt
+    python benchmarks/glyph_reading.py runs/glyphs-ho/glyphs.pt \\
         ../shared/data/gtsrb/Final_Training --held-out 3,7
 
 The reader (``signrules train-glyphs``) gets the true number of digits, so
 the figures measure finding the legend and naming its digits, apart from
 the attribute network that gives the length in use. For each class it
 prints how often the legend is found, how often the number is read exactly
-where it is found, and over all images.
+where it is found, and over all images, then how often it is read exactly
+by the size the sign was photographed at.
 
 ``--held-out`` names classes the reader was trained without
 (``train-glyphs --exclude-classes``): all their images count. The other
@@ -33,13 +35,16 @@ from signrules.attributes.glyphs import GlyphReader
 from signrules.attributes.glyphs.real import number_classes
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.schema import default_schema
+from signrules.engine.evaluation import SIZE_EDGES, SizeResult, size_breakdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from heldout_reading import class_list
 
 COLUMNS = """columns: found = share of images whose legend the reader found; exact|found = share of
 those read exactly; exact = share of all images read exactly. Classes not named by --held-out count their
-validation tracks only, because the reader learned from the printed digits of their training tracks."""
+validation tracks only, because the reader learned from the printed digits of their training tracks. A
+second table gives "exact" by the sign's size: the mean side of the CSV's sign box in pixels of the photo
+it was annotated on, each bin including its lower edge, with the number of images in brackets."""
 
 
 def non_negative_count(text: str) -> int:
@@ -65,8 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_class(reader: GlyphReader, images: np.ndarray, number: str, top: int) -> dict:
-    """Read ``images`` of one class as ``number``-long legends; return its figures."""
+def read_class(reader: GlyphReader, images: np.ndarray, sizes: np.ndarray, number: str, top: int) -> dict:
+    """Read ``images`` of one class as ``number``-long legends; return its figures.
+
+    ``sizes`` are the signs' sides in the photos (``GTSRBData.sign_sizes``):
+    the figures are also broken down by them.
+    """
     reading = reader.read(images, [len(number)] * len(images))
     strings = reading.strings()
     found = reading.found
@@ -78,7 +87,19 @@ def read_class(reader: GlyphReader, images: np.ndarray, number: str, top: int) -
         "exact_where_found": float(exact[found].mean()) if found.any() else 0.0,
         "exact": float(exact.mean()) if len(images) else 0.0,
         "readings": Counter(s for s, f in zip(strings, found) if f).most_common(top),
+        "exact_flags": exact,
+        "sizes": sizes,
     }
+
+
+def by_size(sizes: np.ndarray, exact: np.ndarray) -> list[dict]:
+    """Return the share read exactly per bin of sign size, in the JSON form of ``signrules eval``'s bins."""
+    rows = []
+    for size_bin in size_breakdown(sizes, exact, np.zeros(len(sizes), dtype=bool)):
+        entry = size_bin.to_dict()
+        rows.append({"min_side_px": entry["min_side_px"], "max_side_px": entry["max_side_px"],
+                     "images": size_bin.images, "exact": size_bin.accuracy})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,22 +117,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"glyph_reading: error: {exc}", file=sys.stderr)
         return 1
 
+    # A class the reader learned from is not held out, even when --held-out names it.
+    trained_on = sorted(set(args.held_out) - set(reader.metadata.get("exclude_classes", [])))
+    if trained_on:
+        print(f"glyph_reading: warning: {args.weights} was trained on classes {trained_on} "
+              "(they were not in its train-glyphs --exclude-classes), so their rows do not measure held-out reading",
+              file=sys.stderr)
+
     # Seen classes count on validation tracks only; a test folder has no tracks.
     has_tracks = bool((data.track_ids >= 0).all())
     seen_index = split_by_track(data)[1] if has_tracks else np.arange(len(data))
-    rows = []
+    rows, flags = [], {True: [], False: []}
     for class_id, number in sorted(numbers.items()):
         held_out = class_id in args.held_out
         index = np.flatnonzero(data.class_ids == class_id) if held_out else \
             seen_index[data.class_ids[seen_index] == class_id]
         if not len(index):
             continue
-        row = read_class(reader, data.images[index], number, args.top)
-        rows.append({"class_id": class_id, "held_out": held_out, **row})
+        row = read_class(reader, data.images[index], data.sign_sizes[index], number, args.top)
+        exact, sizes = row.pop("exact_flags"), row.pop("sizes")
+        flags[held_out].append((exact, sizes))
+        rows.append({"class_id": class_id, "held_out": held_out, **row, "by_size": by_size(sizes, exact)})
 
-    report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows,
-              "held_out": total(row for row in rows if row["held_out"]),
-              "seen": total(row for row in rows if not row["held_out"])}
+    report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows}
+    for name, held_out in (("held_out", True), ("seen", False)):
+        pooled = flags[held_out]
+        report[name] = total(row for row in rows if row["held_out"] == held_out)
+        report[name]["by_size"] = by_size(np.concatenate([s for _, s in pooled]),
+                                          np.concatenate([e for e, _ in pooled])) if pooled else []
     if args.json:
         print(json.dumps(report))
         return 0
@@ -120,11 +153,23 @@ def main(argv: list[str] | None = None) -> int:
         readings = ", ".join(f'"{s}" {n}' for s, n in row["readings"])
         print(f"{row['class_id']:>5} {row['number']:>6} {'yes' if row['held_out'] else 'no':>8} {row['images']:>6} "
               f"{row['found']:>7.1%} {row['exact_where_found']:>11.1%} {row['exact']:>7.1%}  {readings}")
-    for name, held_out in (("held out", True), ("seen", False)):
-        summary = report["held_out" if held_out else "seen"]
+    summaries = [(name, report["held_out" if held_out else "seen"]) for name, held_out in
+                 (("held out", True), ("seen", False))]
+    for name, summary in summaries:
         if summary["images"]:
             print(f"{'all':>5} {'':>6} {name:>8} {summary['images']:>6} {summary['found']:>7.1%} "
                   f"{summary['exact_where_found']:>11.1%} {summary['exact']:>7.1%}")
+
+    print("\nexact by sign size (mean side of the CSV's sign box in the photo; images in brackets)")
+    bounds = (0.0, *map(float, SIZE_EDGES), float("inf"))
+    labels = [SizeResult(low, high, 0, 0, 0).label for low, high in zip(bounds[:-1], bounds[1:])]
+    print(f"{'class':>5} {'number':>6} {'held out':>8}  " + "".join(f"{label:>18}" for label in labels))
+    lines = [(str(row["class_id"]), row["number"], "yes" if row["held_out"] else "no", row["by_size"]) for row in rows]
+    lines += [("all", "", name, summary["by_size"]) for name, summary in summaries if summary["images"]]
+    for class_id, number, held_out, bins in lines:
+        cells = {size_bin["min_side_px"]: f"{size_bin['exact']:.1%} ({size_bin['images']})" for size_bin in bins}
+        print(f"{class_id:>5} {number:>6} {held_out:>8}  "
+              + "".join(f"{cells.get(low, '-'):>18}" for low in bounds[:-1]))
     return 0
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from signrules.attributes.gtsrb import GTSRBData, attribute_records, split_by_track
+from signrules.attributes.gtsrb import GTSRBData, attribute_records, class_attributes, split_by_track
 from signrules.attributes.labels import IGNORE, encode_labels
 from signrules.attributes.posteriors import Posteriors
 from signrules.engine.errors import DatasetError
@@ -23,7 +23,8 @@ from signrules.engine.results import UNKNOWN
 from signrules.engine.ruleset import RuleSet
 from tqdm import tqdm
 
-__all__ = ["ClassResult", "EvaluationReport", "dataset_sign_ids", "evaluate_classifier", "select_split", "threshold_sweep"]
+__all__ = ["ClassResult", "EvaluationReport", "SizeResult", "dataset_sign_ids", "evaluate_classifier", "select_split",
+           "size_breakdown", "threshold_sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,26 @@ DATASET = "gtsrb"
 #: a rule set's threshold can be chosen from one run.
 SWEEP_THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
+#: Edges (pixels) of the bins of sign size by which a report breaks down
+#: accuracy. The size is the sign's side in the photo the annotation
+#: describes, which decides how much detail survives: GTSRB's signs were
+#: photographed 15 to 250 pixels wide, half of them under 34.
+SIZE_EDGES = (24, 32, 48, 96)
+
+
+class _Tally:
+    """Mixin for results that count ``images`` and how many were ``correct``."""
+
+    images: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.images if self.images else float("nan")
+
 
 @dataclass
-class ClassResult:
+class ClassResult(_Tally):
     """Accuracy on the images of one dataset class."""
 
     class_id: int
@@ -44,9 +62,30 @@ class ClassResult:
     correct: int
     unknown: int
 
+
+@dataclass
+class SizeResult(_Tally):
+    """Accuracy on the images whose sign's side in the photo (pixels) is in [min_side, max_side)."""
+
+    min_side: float
+    max_side: float
+    images: int
+    correct: int
+    unknown: int
+
     @property
-    def accuracy(self) -> float:
-        return self.correct / self.images if self.images else float("nan")
+    def label(self) -> str:
+        if self.min_side <= 0:
+            return f"under {self.max_side:g} px"
+        if np.isinf(self.max_side):
+            return f"{self.min_side:g} px and over"
+        return f"{self.min_side:g}-{self.max_side:g} px"
+
+    def to_dict(self) -> dict:
+        """Return a JSON-serialisable dict; ``max_side_px`` is None for the open last bin."""
+        return {"min_side_px": float(self.min_side),
+                "max_side_px": None if np.isinf(self.max_side) else float(self.max_side),
+                "images": self.images, "correct": self.correct, "unknown": self.unknown, "accuracy": self.accuracy}
 
 
 @dataclass
@@ -71,6 +110,8 @@ class EvaluationReport:
     baseline_per_class: dict[int, float] = field(default_factory=dict)
     #: Accuracy and unknown rate had the threshold been each of SWEEP_THRESHOLDS.
     threshold_sweep: list[dict[str, float]] = field(default_factory=list)
+    #: Accuracy by the sign's side in pixels of its photo (SIZE_EDGES).
+    per_size: list[SizeResult] = field(default_factory=list)
     #: What was measured: the network's weights file, the rule set folder,
     #: and the glyph reader's weights file (None when it was off).
     weights: str = ""
@@ -81,6 +122,7 @@ class EvaluationReport:
         data = asdict(self)
         data["per_class"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.per_class]
         data["confusions"] = [{"true": t, "predicted": p, "count": n} for t, p, n in self.confusions]
+        data["per_size"] = [size.to_dict() for size in self.per_size]
         return data
 
 
@@ -162,6 +204,7 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
             np.array(scores), np.array([b == t for b, t in zip(best_ids, truth, strict=True)])
         ),
         threshold_sweep=threshold_sweep(np.array(scores), np.array(best_ids), np.array(truth)),
+        per_size=size_breakdown(data.sign_sizes, correct, unknown),
         weights=str(classifier.weights_path),
         rules=str(classifier.ruleset.root),
         glyph_weights=str(classifier.glyph_weights_path) if classifier.glyph_reader else None,
@@ -169,6 +212,19 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)
     return report
+
+
+def size_breakdown(sizes: np.ndarray, correct: np.ndarray, unknown: np.ndarray,
+                   edges: tuple[float, ...] = SIZE_EDGES) -> list[SizeResult]:
+    """Return accuracy and unknown count per bin of sign size; bins without images are left out."""
+    bounds = (0.0, *edges, float("inf"))
+    results = []
+    for low, high in zip(bounds[:-1], bounds[1:]):
+        members = (sizes >= low) & (sizes < high)
+        if members.any():
+            results.append(SizeResult(low, high, int(members.sum()), int(correct[members].sum()),
+                                      int(unknown[members].sum())))
+    return results
 
 
 def threshold_sweep(scores: np.ndarray, best_ids: np.ndarray, truth: np.ndarray) -> list[dict[str, float]]:
@@ -199,9 +255,24 @@ def calibration_error(scores: np.ndarray, correct: np.ndarray, bins: int = 10) -
 
 
 def attribute_accuracy(posteriors: Posteriors, class_ids: np.ndarray) -> dict[str, float]:
-    """Accuracy of each categorical head and exact-match rate of each string head."""
+    """Accuracy of each categorical head and exact-match rate of each string head.
+
+    Only images of classes in the GTSRB class table count: the table gives
+    the attribute labels, and a dataset may add classes of its own.
+    """
+    table = class_attributes()
+    labelled = np.isin(class_ids, list(table))
+    if not labelled.all():
+        count = int((~labelled).sum())
+        log.warning("per-attribute accuracy leaves out %d image%s of classes %s, which have no attribute labels "
+                    "in the GTSRB class table", count, "" if count == 1 else "s",
+                    sorted(set(class_ids[~labelled].tolist())))
+    if not labelled.any():
+        return {}
+    posteriors = posteriors.select(np.flatnonzero(labelled))
+    class_ids = class_ids[labelled]
     schema = posteriors.schema
-    labels = encode_labels(attribute_records(class_ids), schema)
+    labels = encode_labels(attribute_records(class_ids, table=table), schema)
     accuracy = {}
     for name in schema.categorical:
         known = labels[name] != IGNORE

@@ -15,14 +15,30 @@ import logging
 from collections.abc import Iterable
 
 import numpy as np
+from scipy.ndimage import gaussian_filter
 
 from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH, LEGEND_ROWS, cut_glyphs, locate_legend
 from signrules.attributes.gtsrb import GTSRBData, class_attributes
-from signrules.attributes.synth.glyph_transplant import open_upper_loop as open_cell_loop
+from signrules.attributes.synth.glyph_transplant import OPEN_FROM_COLUMN, OPEN_ROWS, upper_loop_opening
 
-__all__ = ["RealGlyphs", "derive_missing", "number_classes", "real_glyphs"]
+__all__ = ["DERIVED_VARIANTS", "RealGlyphs", "derive_missing", "number_classes", "real_glyphs"]
 
 log = logging.getLogger(__name__)
+
+# Blur (pixels) of the edge of a derived 6's opening: a printed stroke ends
+# as softly as the photo is blurred, not in a hard cut.
+_OPENING_SOFTNESS = 1.0
+
+# The opening is filled with this percentile of the patch: the plate between strokes.
+_PLATE_PERCENTILE = 10
+
+#: 6s derived from each printed 8. Printed 6s differ in how far the arm
+#: reaches and where the bowl starts, so all but the first move the opening
+#: by up to these fractions of the cell's height and of the glyph's width.
+DERIVED_VARIANTS = 3
+_ROW_JITTER = 0.04
+_COLUMN_JITTER = 0.1
+
 
 class RealGlyphs:
     """Patches (M, H, W), their digits (M,), and the index of the crop each came from (M,)."""
@@ -67,25 +83,55 @@ def real_glyphs(data: GTSRBData, classes: Iterable[int] | None = None) -> RealGl
     return RealGlyphs(np.concatenate(patches), np.asarray(digits, np.int64), np.asarray(crops, np.int64), found)
 
 
-def open_upper_loop(patch: np.ndarray) -> np.ndarray:
-    """Return an 8's patch with the right side of its upper loop removed: a 6.
+def open_upper_loop(patch: np.ndarray, rows: tuple[float, float] = OPEN_ROWS,
+                    column: float = OPEN_FROM_COLUMN) -> np.ndarray:
+    """Return an 8's patch with the right side of its upper loop painted over with plate: a 6.
 
     The opening is placed within the legend's rows as on a cell of a whole
-    plate (``glyph_transplant.open_upper_loop``).
+    plate (``glyph_transplant.upper_loop_opening``). It is filled with the
+    patch's plate level, not zero, and its edges are softened, so that the
+    derived 6 shows an open arm as a printed one does, not a dark slot
+    that a reader could learn as the mark of a 6. ``rows`` and ``column``
+    place the opening as in ``upper_loop_opening``.
     """
-    opened = patch.copy()
     top, bottom = LEGEND_ROWS
-    opened[top:bottom] = open_cell_loop(patch[top:bottom])
-    return opened
+    opening = upper_loop_opening(patch[top:bottom], rows, column)
+    if opening is None:
+        return patch.copy()
+    y0, y1, x0 = opening
+    opened = patch.copy()
+    opened[top + y0 : top + y1, x0:] = np.percentile(patch, _PLATE_PERCENTILE)
+
+    # Blur the opened patch and keep the blur around the opening only.
+    mask = np.zeros(patch.shape, np.float32)
+    mask[top + y0 : top + y1, x0:] = 1.0
+    near = np.clip(gaussian_filter(mask, _OPENING_SOFTNESS) * 3.0, 0.0, 1.0)
+    softened = gaussian_filter(opened, _OPENING_SOFTNESS)
+    return (opened * (1.0 - near) + softened * near).astype(np.float32)
 
 
-def derive_missing(patches: np.ndarray, digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return printed 6s and 9s derived from printed 8s (or 6s) for each of the two that ``digits`` lacks."""
+def derive_missing(patches: np.ndarray, digits: np.ndarray, variants: int = DERIVED_VARIANTS,
+                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return printed 6s and 9s derived from printed 8s (or 6s) for each of the two that ``digits`` lacks.
+
+    Each 8 gives ``variants`` 6s: the first opened where
+    ``upper_loop_opening`` places the opening, the others with its rows and
+    column moved at random (seeded by ``seed``).
+    """
     present = set(np.unique(digits).tolist())
     sixes = patches[digits == 6]
     derived, labels = [], []
     if 6 not in present and 8 in present:
-        sixes = np.stack([open_upper_loop(patch) for patch in patches[digits == 8]])
+        rng = np.random.default_rng(seed)
+        eights = patches[digits == 8]
+        opened = [open_upper_loop(patch) for patch in eights]
+        for _ in range(variants - 1):
+            for patch in eights:
+                rows = (OPEN_ROWS[0] + rng.uniform(-_ROW_JITTER, _ROW_JITTER),
+                        OPEN_ROWS[1] + rng.uniform(-_ROW_JITTER, _ROW_JITTER))
+                column = OPEN_FROM_COLUMN + rng.uniform(-_COLUMN_JITTER, _COLUMN_JITTER)
+                opened.append(open_upper_loop(patch, rows, column))
+        sixes = np.stack(opened)
         derived.append(sixes)
         labels.append(np.full(len(sixes), 6))
     if 9 not in present and len(sixes):

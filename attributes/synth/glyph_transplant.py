@@ -32,7 +32,8 @@ from signrules.attributes.synth.digit_swap import (
 )
 from signrules.attributes.synth.legend_fit import glyph_cells, number_mask
 
-__all__ = ["Donor", "derive_digits", "donors_by_digit", "glyph_opacity", "transplant_number"]
+__all__ = ["OPEN_FROM_COLUMN", "OPEN_ROWS", "Donor", "derive_digits", "donors_by_digit", "glyph_opacity",
+           "open_upper_loop", "transplant_number", "upper_loop_opening"]
 
 _LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -125,22 +126,33 @@ def _turned(opacity: np.ndarray) -> np.ndarray:
 # right edge, between these fractions of the cell's height. Estimated from
 # enlarged real speed limit 60 crops, where the arm ends at about a fifth of
 # the height and the bowl starts just below the middle.
-_OPEN_FROM_COLUMN = 0.55
-_OPEN_ROWS = (0.22, 0.46)
+OPEN_FROM_COLUMN = 0.55
+OPEN_ROWS = (0.22, 0.46)
+
+
+def upper_loop_opening(opacity: np.ndarray, rows: tuple[float, float] = OPEN_ROWS,
+                       column: float = OPEN_FROM_COLUMN) -> tuple[int, int, int] | None:
+    """Return the rows (start, end) and first column of the part of a printed 8 that a 6 leaves open.
+
+    ``rows`` are fractions of the cell's height and ``column`` a fraction of
+    the glyph's width. None where the cell has too little ink to place it.
+    """
+    inked = np.flatnonzero(opacity.max(axis=0) >= 0.5)
+    if inked.size < 2:
+        return None
+    left, right = int(inked[0]), int(inked[-1]) + 1
+    width, height = right - left, opacity.shape[0]
+    y0, y1 = (int(round(fraction * height)) for fraction in rows)
+    return y0, y1, left + int(round(column * width))
 
 
 def open_upper_loop(opacity: np.ndarray) -> np.ndarray:
     """Return a printed 8's opacity map with the right side of its upper loop removed, a printed 6."""
     opened = opacity.copy()
-    inked = np.flatnonzero(opacity.max(axis=0) >= 0.5)
-    if inked.size < 2:
-        return opened
-
-    left, right = int(inked[0]), int(inked[-1]) + 1
-    width, height = right - left, opacity.shape[0]
-    x0 = left + int(round(_OPEN_FROM_COLUMN * width))
-    y0, y1 = (int(round(fraction * height)) for fraction in _OPEN_ROWS)
-    opened[y0:y1, x0:] = 0.0
+    opening = upper_loop_opening(opacity)
+    if opening is not None:
+        y0, y1, x0 = opening
+        opened[y0:y1, x0:] = 0.0
     return opened
 
 

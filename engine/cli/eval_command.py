@@ -17,7 +17,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="measure accuracy on a labelled GTSRB folder",
         description="Classify every image of a GTSRB folder (the training layout with class folders, "
         "or the flat test folder with GT-final_test.csv) and report overall, per-class and "
-        "per-attribute accuracy, the most confused pairs, the unknown rate and images per second. "
+        "per-attribute accuracy, accuracy by sign size (the mean side of the CSV's sign box, in pixels of "
+        "the photo it was annotated on), the most confused pairs, the unknown rate and images per second. "
         "Each image is cropped to the sign's box in the annotation CSV, with a 10 % margin, as in "
         "training, so results can differ from `signrules classify` on the whole files.",
     )
@@ -57,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
 def _print_report(report) -> None:
     out = sys.stdout
     scope = {"validation": "validation tracks", "train": "training tracks", "all": "every image"}
-    print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {report.images} images)",
-          file=out)
+    images = f"{report.images} image" + ("" if report.images == 1 else "s")
+    print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {images})", file=out)
     glyphs = report.glyph_weights or "off"
     print(f"model     {report.weights}, rules {report.rules}, glyph reader {glyphs}", file=out)
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
@@ -82,6 +83,13 @@ def _print_report(report) -> None:
         if report.baseline_per_class:
             line += f"  {report.baseline_per_class.get(entry.class_id, float('nan')):>8.2%}"
         print(line, file=out)
+
+    if report.per_size:
+        print("\nper sign size (mean side of the CSV's sign box, in pixels of the photo it was annotated on; "
+              "each bin includes its lower edge)", file=out)
+        print(f"  {'size':<16} {'images':>6}  {'accuracy':>8}  {'unknown':>7} (count)", file=out)
+        for entry in report.per_size:
+            print(f"  {entry.label:<16} {entry.images:>6}  {entry.accuracy:>8.2%}  {entry.unknown:>7}", file=out)
 
     if report.threshold_sweep:
         print("\nother thresholds (accuracy, unknown)", file=out)

@@ -197,6 +197,8 @@ def test_roi_scaled_to_file_size(tmp_path):
     assert (framed.images[0, 0, 0] == (100, 100, 100)).all()
     assert (framed.images[0, 15, 15] == (255, 0, 0)).all()
     np.testing.assert_allclose(framed.rois[0], (5, 5, 25, 25), atol=1e-4)
+    # The sign was photographed 40 pixels wide, whatever the file's and the output's size.
+    assert tight.sign_sizes.tolist() == framed.sign_sizes.tolist() == [40.0]
 
 
 def test_roi_margin_clamped_to_image(tmp_path):
@@ -296,7 +298,7 @@ GOOD_ROW = "00000_00000.ppm;40;40;5;5;34;34;7"
     "lines, line_number, message",
     [
         ([GOOD_ROW, "00000_00001.ppm;40;40;5;5;34"], 3, "expected 8 ';'-separated fields, got 6"),
-        (["00000_00000.ppm;40;forty;5;5;34;34;7"], 2, "must be integers"),
+        (["00000_00000.ppm;40;forty;5;5;34;34;7"], 2, 'invalid Height "forty": expected a whole number'),
         (["00000_00000.ppm;40;40;5;5;44;34;7"], 2, r"ROI \(5, 5, 44, 34\) does not lie inside"),
         (["00000_00000.ppm;40;40;30;5;20;34;7"], 2, "X1 < X2"),
         (["00000_00000.ppm;0;40;5;5;34;34;7"], 2, "invalid image size 0x40"),
@@ -397,6 +399,7 @@ def test_cache_written_and_read(tmp_path, caplog):
     assert "read 1 GTSRB images from cache" in caplog.text
     np.testing.assert_array_equal(first.images, second.images)
     np.testing.assert_array_equal(first.rois, second.rois)
+    np.testing.assert_array_equal(first.sign_sizes, second.sign_sizes)
     assert first.paths == second.paths
     assert second.track_ids.tolist() == [track_id(5, 0)]
 

@@ -167,13 +167,39 @@ def test_eval_test_layout(test_layout, capsys):
     unknown_rates = [row["unknown_rate"] for row in report["threshold_sweep"]]
     assert unknown_rates == sorted(unknown_rates)
 
+    # The size bins split the images without loss and agree with the total.
+    sizes = report["per_size"]
+    assert sum(row["images"] for row in sizes) == report["images"]
+    assert sum(row["correct"] for row in sizes) == pytest.approx(report["accuracy"] * report["images"])
+    assert [row["min_side_px"] for row in sizes] == sorted(row["min_side_px"] for row in sizes)
+
+
+def test_eval_class_without_rule(test_layout, capsys, caplog):
+    # A dataset may contain classes that neither the rules nor the class table name.
+    csv_path = test_layout / "GT-final_test.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].split(";")[0] + ";32;32;0;0;31;31;99"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code = main(["eval", str(test_layout), "--json", "--no-progress"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == ExitCode.OK
+    assert report["images"] == 129
+    unlabelled = next(entry for entry in report["per_class"] if entry["class_id"] == 99)
+    assert unlabelled["images"] == 1
+    assert unlabelled["correct"] == 0
+    assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
+    assert "no sign for GTSRB classes [99]" in caplog.text
+    assert "leaves out 1 image of classes [99]" in caplog.text
+
 
 def test_eval_text_report(test_layout, capsys):
     code = main(["eval", str(test_layout), "--no-progress"])
     out = capsys.readouterr().out
 
     assert code == ExitCode.OK
-    for heading in ("accuracy", "unknown", "per attribute", "per class", "images/s"):
+    for heading in ("accuracy", "unknown", "per attribute", "per class", "per sign size", "images/s"):
         assert heading in out
     assert "(every image, 129 images)" in out
 
