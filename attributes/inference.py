@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     # The glyph reader itself imports this module, for fuse_batch_norm.
     from signrules.attributes.glyphs.reader import GlyphReader
 
-__all__ = ["AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
+__all__ = ["GLYPH_WEIGHT", "AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
+
+#: Weight of the glyph reader's reading when it is pooled with the
+#: network's. At 0.5 the shipped network and reader read the validation
+#: speed limits best. More weight reads numbers the network never saw more
+#: often and seen ones less often (docs/benchmarks.md).
+GLYPH_WEIGHT = 0.5
 
 # Probabilities are floored before pooling in log space, so that one
 # reader's zero cannot veto the other's reading.
@@ -89,7 +95,7 @@ class AttributePredictor:
     """
 
     def __init__(self, model: AttributeNet, temperatures: Mapping[str, float] | None = None,
-                 glyph_reader: GlyphReader | None = None, glyph_weight: float = 0.5) -> None:
+                 glyph_reader: GlyphReader | None = None, glyph_weight: float = GLYPH_WEIGHT) -> None:
         self.schema = model.schema
         self.input_size = model.config.input_size
         self.model = fuse_batch_norm(model).to(memory_format=torch.channels_last)

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 from signrules.attributes.decode import centre_zoom, decode_image, prepare_batch
 from signrules.attributes.glyphs import DEFAULT_GLYPH_WEIGHTS_PATH, GlyphReader
-from signrules.attributes.inference import AttributePredictor
+from signrules.attributes.inference import GLYPH_WEIGHT, AttributePredictor
 from signrules.attributes.posteriors import Posteriors
 from signrules.attributes.schema import Schema
 from signrules.attributes.weights import DEFAULT_WEIGHTS_PATH, load_attribute_net
@@ -146,6 +146,12 @@ class Classifier:
     glyph_weights : path, optional
         Glyph-reader weights (``signrules train-glyphs``); the shipped ones by
         default. Giving them turns ``read_glyphs`` on.
+    glyph_weight : float
+        Weight, from 0 to 1, of the glyph reader's reading where it is
+        pooled with the network's (``GLYPH_WEIGHT`` by default). Raise it
+        for rules over numbers the network never saw: at 0.7 a held-out
+        network with its reader read 84 % of real 60s instead of 59 %, and
+        98.7 % of seen numbers instead of 99.2 %.
     zoom : bool
         Classify the centre crops of ``ZOOM_STEPS`` in turn where no rule
         matches the whole image, for signs framed loosely. On by default.
@@ -165,6 +171,7 @@ class Classifier:
         schema: Schema | None = None,
         read_glyphs: bool = False,
         glyph_weights: str | Path | None = None,
+        glyph_weight: float = GLYPH_WEIGHT,
         zoom: bool = True,
     ) -> None:
         self.weights_path = Path(weights) if weights is not None else DEFAULT_WEIGHTS_PATH
@@ -175,7 +182,10 @@ class Classifier:
         self.glyph_weights_path = Path(glyph_weights) if glyph_weights is not None else DEFAULT_GLYPH_WEIGHTS_PATH
         if (read_glyphs or glyph_weights is not None) and "digits" in self.schema.strings:
             self.glyph_reader = GlyphReader.load(self.glyph_weights_path, self.schema.strings["digits"])
-        self.predictor = AttributePredictor(model, self.calibration.temperatures, glyph_reader=self.glyph_reader)
+        if not 0.0 <= glyph_weight <= 1.0:
+            raise ClassifierError(f"invalid glyph weight {glyph_weight}: expected a number from 0 to 1")
+        self.predictor = AttributePredictor(model, self.calibration.temperatures, glyph_reader=self.glyph_reader,
+                                            glyph_weight=glyph_weight)
         self.input_size = self.predictor.input_size
         self.threshold = threshold
         self.zoom_steps = ZOOM_STEPS if zoom else ()

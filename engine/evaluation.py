@@ -117,6 +117,8 @@ class EvaluationReport:
     weights: str = ""
     rules: str = ""
     glyph_weights: str | None = None
+    #: The glyph reader's weight in pooling (None when it was off).
+    glyph_weight: float | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -208,6 +210,7 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         weights=str(classifier.weights_path),
         rules=str(classifier.ruleset.root),
         glyph_weights=str(classifier.glyph_weights_path) if classifier.glyph_reader else None,
+        glyph_weight=classifier.predictor.glyph_weight if classifier.glyph_reader else None,
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)

@@ -20,6 +20,10 @@ def add_model_options(parser: argparse.ArgumentParser, *, threshold: bool = True
                              "the network never saw, 3-4 ms slower per image that shows one")
     parser.add_argument("--glyph-weights", type=Path, default=None, metavar="FILE",
                         help="glyph-reader weights (default: the shipped ones); implies --glyphs")
+    parser.add_argument("--glyph-weight", type=unit_interval, default=None, metavar="W",
+                        help="weight from 0 to 1 of the glyph reader's reading, pooled with the network's "
+                             "(default 0.5); more reads numbers the network never saw more often and "
+                             "seen ones less often; implies --glyphs")
     parser.add_argument("--no-zoom", action="store_true",
                         help="do not try the centre of an image that no rule matches (by default its centre "
                              "80, 65 and 50 %% are tried in turn, for signs framed loosely)")
@@ -32,8 +36,22 @@ def load_classifier(args: argparse.Namespace):
     """Create the Classifier the options describe; errors propagate as SignrulesError."""
     from signrules.engine.classifier import Classifier
 
+    # Without --glyph-weight the classifier's own default applies.
+    weight = {} if args.glyph_weight is None else {"glyph_weight": args.glyph_weight}
     return Classifier(args.rules, weights=args.weights, threshold=getattr(args, "threshold", None),
-                      read_glyphs=args.glyphs, glyph_weights=args.glyph_weights, zoom=not args.no_zoom)
+                      read_glyphs=args.glyphs or bool(weight), glyph_weights=args.glyph_weights,
+                      zoom=not args.no_zoom, **weight)
+
+
+def unit_interval(text: str) -> float:
+    """Parse a number from 0 to 1 for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}: expected a number from 0 to 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"invalid weight {value:g}: expected a number from 0 to 1")
+    return value
 
 
 def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:

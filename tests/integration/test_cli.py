@@ -382,6 +382,34 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
     assert "glyph" in err
 
 
+def test_glyph_weight_sets_pooling(image_folder, capsys):
+    image = sorted(image_folder.glob("00002_*"))[0]
+
+    # At the ends of the range the pooled digits are one reader's own.
+    readings = {}
+    for weight in ("0", "1"):
+        assert main(["classify", "--json", "--glyph-weight", weight, str(image)]) == ExitCode.OK
+        readings[weight] = json.loads(capsys.readouterr().out)["attributes"]["digits"]
+    for weight, reader in (("0", "network"), ("1", "glyphs")):
+        own = readings[weight]["readers"][reader]
+        assert readings[weight]["value"] == own["value"]
+        assert readings[weight]["probability"] == pytest.approx(own["probability"], abs=1e-3)
+
+
+def test_glyph_weight_out_of_range(capsys):
+    from signrules.attributes.inference import GLYPH_WEIGHT
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["classify", "--glyph-weight", "1.5", "x.png"])
+    assert exit_info.value.code == ExitCode.USAGE_ERROR
+    assert "invalid weight 1.5: expected a number from 0 to 1" in capsys.readouterr().err
+
+    # The help names the classifier's default.
+    with pytest.raises(SystemExit):
+        main(["classify", "--help"])
+    assert f"(default {GLYPH_WEIGHT})" in " ".join(capsys.readouterr().out.split())
+
+
 def test_bench_rejects_zero_repeats(capsys):
     assert main(["bench", "--repeats", "0"]) == ExitCode.USAGE_ERROR
     assert "--repeats must be at least 1" in capsys.readouterr().err
