@@ -310,12 +310,13 @@ def _parse_row(
     expected_class: int | None,
 ) -> Annotation:
     filename = fields[0]
+    numbers = []
     for column, value in zip(_CSV_COLUMNS[1:], fields[1:]):
         try:
-            int(value)
+            numbers.append(int(value))
         except ValueError:
-            raise DatasetError(f'{where}: invalid {column} "{value}": expected a whole number') from None
-    width, height, x1, y1, x2, y2, class_id = (int(value) for value in fields[1:])
+            raise DatasetError(f'{where}: invalid {column} "{value}": expected an integer') from None
+    width, height, x1, y1, x2, y2, class_id = numbers
 
     if width < 1 or height < 1:
         raise DatasetError(f"{where}: invalid image size {width}x{height}")

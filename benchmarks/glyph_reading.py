@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    signrules train-glyphs --exclude-classes 3,7 --output runs/glyphs-ho/glyphs.pt
-    python benchmarks/glyph_reading.py runs/glyphs-ho/glyphs.pt \\
+    signrules train-glyphs --exclude-classes 3,7 --output runs/glyphs-without-3-7/glyphs.pt
+    python benchmarks/glyph_reading.py runs/glyphs-without-3-7/glyphs.pt \\
         ../shared/data/gtsrb/Final_Training --held-out 3,7
 
 The reader (``signrules train-glyphs``) gets the true number of digits, so
@@ -35,7 +35,7 @@ from signrules.attributes.glyphs import GlyphReader
 from signrules.attributes.glyphs.real import number_classes
 from signrules.attributes.gtsrb import load_gtsrb, split_by_track
 from signrules.attributes.schema import default_schema
-from signrules.engine.evaluation import SIZE_EDGES, SizeResult, size_breakdown
+from signrules.engine.evaluation import SizeResult, size_bins, size_breakdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from heldout_reading import class_list
@@ -102,13 +102,19 @@ def by_size(sizes: np.ndarray, exact: np.ndarray) -> list[dict]:
     return rows
 
 
+def without_numbers(program: str, classes: list[int], numbers: dict[int, str]) -> bool:
+    """Print an error and return True if any of ``classes`` shows no number."""
+    unknown = [c for c in classes if c not in numbers]
+    if unknown:
+        print(f"{program}: error: classes {unknown} show no number; number classes are {sorted(numbers)}",
+              file=sys.stderr)
+    return bool(unknown)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     numbers = number_classes()
-    unknown = [c for c in args.held_out if c not in numbers]
-    if unknown:
-        print(f"glyph_reading: error: classes {unknown} show no number; number classes are {sorted(numbers)}",
-              file=sys.stderr)
+    if without_numbers("glyph_reading", args.held_out, numbers):
         return 2
     try:
         reader = GlyphReader.load(args.weights, default_schema().strings["digits"])
@@ -161,15 +167,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{summary['exact_where_found']:>11.1%} {summary['exact']:>7.1%}")
 
     print("\nexact by sign size (mean side of the CSV's sign box in the photo; images in brackets)")
-    bounds = (0.0, *map(float, SIZE_EDGES), float("inf"))
-    labels = [SizeResult(low, high, 0, 0, 0).label for low, high in zip(bounds[:-1], bounds[1:])]
+    bins = size_bins()
+    labels = [SizeResult(low, high, 0, 0, 0).label for low, high in bins]
     print(f"{'class':>5} {'number':>6} {'held out':>8}  " + "".join(f"{label:>18}" for label in labels))
     lines = [(str(row["class_id"]), row["number"], "yes" if row["held_out"] else "no", row["by_size"]) for row in rows]
     lines += [("all", "", name, summary["by_size"]) for name, summary in summaries if summary["images"]]
     for class_id, number, held_out, bins in lines:
         cells = {size_bin["min_side_px"]: f"{size_bin['exact']:.1%} ({size_bin['images']})" for size_bin in bins}
         print(f"{class_id:>5} {number:>6} {held_out:>8}  "
-              + "".join(f"{cells.get(low, '-'):>18}" for low in bounds[:-1]))
+              + "".join(f"{cells.get(low, '-'):>18}" for low, _ in bins))
     return 0
 
 

@@ -24,7 +24,7 @@ from signrules.engine.ruleset import RuleSet
 from tqdm import tqdm
 
 __all__ = ["ClassResult", "EvaluationReport", "SizeResult", "dataset_sign_ids", "evaluate_classifier", "select_split",
-           "size_breakdown", "threshold_sweep"]
+           "size_bins", "size_breakdown", "threshold_sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ SWEEP_THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 #: Edges (pixels) of the bins of sign size by which a report breaks down
 #: accuracy. The size is the sign's side in the photo the annotation
-#: describes, which decides how much detail survives: GTSRB's signs were
-#: photographed 15 to 250 pixels wide, half of them under 34.
+#: describes, which decides how much detail survives: GTSRB's signs
+#: measure 16 to 195 pixels in it, half of them under 34.
 SIZE_EDGES = (24, 32, 48, 96)
 
 
@@ -118,7 +118,7 @@ class EvaluationReport:
     rules: str = ""
     glyph_weights: str | None = None
     #: The glyph reader's weight in pooling (None when it was off).
-    glyph_weight: float | None = None
+    glyph_pool_weight: float | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -210,19 +210,24 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         weights=str(classifier.weights_path),
         rules=str(classifier.ruleset.root),
         glyph_weights=str(classifier.glyph_weights_path) if classifier.glyph_reader else None,
-        glyph_weight=classifier.predictor.glyph_weight if classifier.glyph_reader else None,
+        glyph_pool_weight=classifier.predictor.glyph_weight if classifier.glyph_reader else None,
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)
     return report
 
 
+def size_bins(edges: tuple[float, ...] = SIZE_EDGES) -> list[tuple[float, float]]:
+    """Return the (lower, upper) sides in pixels of each size bin, the last one open."""
+    bounds = (0.0, *map(float, edges), float("inf"))
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def size_breakdown(sizes: np.ndarray, correct: np.ndarray, unknown: np.ndarray,
                    edges: tuple[float, ...] = SIZE_EDGES) -> list[SizeResult]:
     """Return accuracy and unknown count per bin of sign size; bins without images are left out."""
-    bounds = (0.0, *edges, float("inf"))
     results = []
-    for low, high in zip(bounds[:-1], bounds[1:]):
+    for low, high in size_bins(edges):
         members = (sizes >= low) & (sizes < high)
         if members.any():
             results.append(SizeResult(low, high, int(members.sum()), int(correct[members].sum()),

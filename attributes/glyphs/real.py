@@ -118,6 +118,8 @@ def derive_missing(patches: np.ndarray, digits: np.ndarray, variants: int = DERI
     ``upper_loop_opening`` places the opening, the others with its rows and
     column moved at random (seeded by ``seed``).
     """
+    if variants < 1:
+        raise ValueError(f"variants must be at least 1, got {variants}")
     present = set(np.unique(digits).tolist())
     sixes = patches[digits == 6]
     derived, labels = [], []

@@ -20,10 +20,10 @@ def add_model_options(parser: argparse.ArgumentParser, *, threshold: bool = True
                              "the network never saw, 3-4 ms slower per image that shows one")
     parser.add_argument("--glyph-weights", type=Path, default=None, metavar="FILE",
                         help="glyph-reader weights (default: the shipped ones); implies --glyphs")
-    parser.add_argument("--glyph-weight", type=unit_interval, default=None, metavar="W",
-                        help="weight from 0 to 1 of the glyph reader's reading, pooled with the network's "
-                             "(default 0.5); more reads numbers the network never saw more often and "
-                             "seen ones less often; implies --glyphs")
+    parser.add_argument("--glyph-pool-weight", type=unit_interval, default=None, metavar="W",
+                        help="weight of the glyph reader's reading when pooled with the network's, 0 to 1 "
+                             "(default 0.5). Higher values read numbers the network never saw more often, and "
+                             "numbers it knows less often. Implies --glyphs.")
     parser.add_argument("--no-zoom", action="store_true",
                         help="do not try the centre of an image that no rule matches (by default its centre "
                              "80, 65 and 50 %% are tried in turn, for signs framed loosely)")
@@ -36,11 +36,9 @@ def load_classifier(args: argparse.Namespace):
     """Create the Classifier the options describe; errors propagate as SignrulesError."""
     from signrules.engine.classifier import Classifier
 
-    # Without --glyph-weight the classifier's own default applies.
-    weight = {} if args.glyph_weight is None else {"glyph_weight": args.glyph_weight}
     return Classifier(args.rules, weights=args.weights, threshold=getattr(args, "threshold", None),
-                      read_glyphs=args.glyphs or bool(weight), glyph_weights=args.glyph_weights,
-                      zoom=not args.no_zoom, **weight)
+                      read_glyphs=args.glyphs, glyph_weights=args.glyph_weights,
+                      glyph_pool_weight=args.glyph_pool_weight, zoom=not args.no_zoom)
 
 
 def unit_interval(text: str) -> float:

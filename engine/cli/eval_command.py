@@ -60,7 +60,7 @@ def _print_report(report) -> None:
     scope = {"validation": "validation tracks", "train": "training tracks", "all": "every image"}
     images = f"{report.images} image" + ("" if report.images == 1 else "s")
     print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {images})", file=out)
-    glyphs = f"{report.glyph_weights} (weight {report.glyph_weight:g})" if report.glyph_weights else "off"
+    glyphs = f"{report.glyph_weights} (pool weight {report.glyph_pool_weight:g})" if report.glyph_weights else "off"
     print(f"model     {report.weights}, rules {report.rules}, glyph reader {glyphs}", file=out)
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:

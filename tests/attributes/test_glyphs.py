@@ -110,6 +110,9 @@ def test_derive_missing_digits():
     np.testing.assert_array_equal(varied[:2], derived[:2])
     assert not np.array_equal(varied[2], varied[0])
 
+    with pytest.raises(ValueError, match="variants must be at least 1, got 0"):
+        derive_missing(patches, digits, variants=0)
+
     with_six = derive_missing(patches, np.array([8, 6, 0, 1]))[1]
     assert 6 not in with_six.tolist()
     assert 9 in with_six.tolist()

@@ -298,7 +298,7 @@ GOOD_ROW = "00000_00000.ppm;40;40;5;5;34;34;7"
     "lines, line_number, message",
     [
         ([GOOD_ROW, "00000_00001.ppm;40;40;5;5;34"], 3, "expected 8 ';'-separated fields, got 6"),
-        (["00000_00000.ppm;40;forty;5;5;34;34;7"], 2, 'invalid Height "forty": expected a whole number'),
+        (["00000_00000.ppm;40;forty;5;5;34;34;7"], 2, 'invalid Height "forty": expected an integer'),
         (["00000_00000.ppm;40;40;5;5;44;34;7"], 2, r"ROI \(5, 5, 44, 34\) does not lie inside"),
         (["00000_00000.ppm;40;40;30;5;20;34;7"], 2, "X1 < X2"),
         (["00000_00000.ppm;0;40;5;5;34;34;7"], 2, "invalid image size 0x40"),

@@ -129,9 +129,16 @@ def test_classify_rejects_list(classifier, validation_sample):
         classifier.classify(list(validation_sample[0][:2]))
 
 
-def test_glyph_weight_out_of_range():
-    with pytest.raises(ClassifierError, match="invalid glyph weight 1.2: expected a number from 0 to 1"):
-        Classifier(read_glyphs=True, glyph_weight=1.2)
+def test_glyph_pool_weight_out_of_range():
+    with pytest.raises(ClassifierError, match="invalid glyph pool weight 1.2: expected a number from 0 to 1"):
+        Classifier(glyph_pool_weight=1.2)
+
+
+def test_glyph_pool_weight_turns_reader_on():
+    classifier = Classifier(glyph_pool_weight=0.7)
+
+    assert classifier.glyph_reader is not None
+    assert classifier.predictor.glyph_weight == 0.7
 
 
 def test_to_dict_is_json(classifier, validation_sample):

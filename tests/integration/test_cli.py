@@ -147,9 +147,12 @@ def test_classify_json_reports_missing_input(image_folder, tmp_path, capsys):
 
 def test_eval_test_layout(test_layout, capsys):
     code = main(["eval", str(test_layout), "--json", "--no-progress"])
-    report = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    report = json.loads(out)
 
     assert code == ExitCode.OK
+    # Strict JSON: no NaN or Infinity, which other languages' parsers reject.
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"report holds {name}"))
     assert report["split"] == "all"
     assert report["images"] == 129
     # The same class-balanced sample as test_validation_images_classified.
@@ -192,6 +195,18 @@ def test_eval_class_without_rule(test_layout, capsys, caplog):
     assert set(report["per_attribute"]) == {"shape", "fill", "border", "strike", "digits", "text"}
     assert "no sign for GTSRB classes [99]" in caplog.text
     assert "leaves out 1 image of classes [99]" in caplog.text
+
+
+def test_eval_reports_glyph_pool_weight(test_layout, capsys):
+    code = main(["eval", str(test_layout), "--json", "--no-progress", "--glyph-pool-weight", "0.7"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == ExitCode.OK
+    assert report["glyph_pool_weight"] == 0.7
+    assert report["glyph_weights"].endswith("glyphs.pt")
+
+    assert main(["eval", str(test_layout), "--no-progress", "--glyph-pool-weight", "0.7"]) == ExitCode.OK
+    assert "(pool weight 0.7)" in capsys.readouterr().out
 
 
 def test_eval_text_report(test_layout, capsys):
@@ -382,13 +397,13 @@ def test_classify_with_glyphs_and_with_missing_glyph_weights(image_folder, tmp_p
     assert "glyph" in err
 
 
-def test_glyph_weight_sets_pooling(image_folder, capsys):
+def test_glyph_pool_weight_sets_pooling(image_folder, capsys):
     image = sorted(image_folder.glob("00002_*"))[0]
 
     # At the ends of the range the pooled digits are one reader's own.
     readings = {}
     for weight in ("0", "1"):
-        assert main(["classify", "--json", "--glyph-weight", weight, str(image)]) == ExitCode.OK
+        assert main(["classify", "--json", "--glyph-pool-weight", weight, str(image)]) == ExitCode.OK
         readings[weight] = json.loads(capsys.readouterr().out)["attributes"]["digits"]
     for weight, reader in (("0", "network"), ("1", "glyphs")):
         own = readings[weight]["readers"][reader]
@@ -396,11 +411,11 @@ def test_glyph_weight_sets_pooling(image_folder, capsys):
         assert readings[weight]["probability"] == pytest.approx(own["probability"], abs=1e-3)
 
 
-def test_glyph_weight_out_of_range(capsys):
+def test_glyph_pool_weight_out_of_range(capsys):
     from signrules.attributes.inference import GLYPH_WEIGHT
 
     with pytest.raises(SystemExit) as exit_info:
-        main(["classify", "--glyph-weight", "1.5", "x.png"])
+        main(["classify", "--glyph-pool-weight", "1.5", "x.png"])
     assert exit_info.value.code == ExitCode.USAGE_ERROR
     assert "invalid weight 1.5: expected a number from 0 to 1" in capsys.readouterr().err
 
