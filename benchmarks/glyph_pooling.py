@@ -59,7 +59,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rules", type=Path, default=None,
                         help="rule set whose exemplars match the weights (default: the shipped German set)")
     parser.add_argument("--held-out", type=class_list, default=[],
-                        help="comma-separated class ids the network and reader never saw; all their images count")
+                        help="comma-separated speed-limit class ids (0-5, 7, 8) that the network and reader never "
+                             "saw; all their images count")
     parser.add_argument("--pool-weights", type=weight_list, default=list(DEFAULT_POOL_WEIGHTS),
                         help="comma-separated pool weights to try (default 0,0.5,0.6,0.7,0.8,1)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for weight in args.pool_weights:
+        print(f"glyph_pooling: reading {len(index)} images at pool weight {weight:g}", file=sys.stderr, flush=True)
         classifier.predictor.glyph_weight = weight
         read = np.array(classifier.predictor.predict(data.images[index]).strings["digits"].decode())
         exact = read == truth
@@ -100,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"weights": str(args.weights), "glyphs": str(args.glyphs), "rows": rows}))
         return 0
     names = [name for name, members in groups.items() if members.any()]
-    print("read exactly, by the glyph reader's pool weight")
+    print("read exactly, by the glyph reader's pool weight ("
+          + ", ".join(f"{name}: {int(groups[name].sum())} images" for name in names) + ")")
     print(f"{'weight':>6}  " + "  ".join(f"{name:>26}" for name in names))
     for row in rows:
         print(f"{row['pool_weight']:>6.2f}  " + "  ".join(f"{row[name]:>26.2%}" for name in names))

@@ -97,7 +97,7 @@ def by_size(sizes: np.ndarray, exact: np.ndarray) -> list[dict]:
     rows = []
     for size_bin in size_breakdown(sizes, exact, np.zeros(len(sizes), dtype=bool)):
         entry = size_bin.to_dict()
-        rows.append({"min_side_px": entry["min_side_px"], "max_side_px": entry["max_side_px"],
+        rows.append({"side_from_px": entry["side_from_px"], "side_to_px": entry["side_to_px"],
                      "images": size_bin.images, "exact": size_bin.accuracy})
     return rows
 
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [(str(row["class_id"]), row["number"], "yes" if row["held_out"] else "no", row["by_size"]) for row in rows]
     lines += [("all", "", name, summary["by_size"]) for name, summary in summaries if summary["images"]]
     for class_id, number, held_out, bins in lines:
-        cells = {size_bin["min_side_px"]: f"{size_bin['exact']:.1%} ({size_bin['images']})" for size_bin in bins}
+        cells = {size_bin["side_from_px"]: f"{size_bin['exact']:.1%} ({size_bin['images']})" for size_bin in bins}
         print(f"{class_id:>5} {number:>6} {held_out:>8}  "
               + "".join(f"{cells.get(low, '-'):>18}" for low, _ in bins))
     return 0

@@ -82,9 +82,9 @@ class SizeResult(_Tally):
         return f"{self.min_side:g}-{self.max_side:g} px"
 
     def to_dict(self) -> dict:
-        """Return a JSON-serialisable dict; ``max_side_px`` is None for the open last bin."""
-        return {"min_side_px": float(self.min_side),
-                "max_side_px": None if np.isinf(self.max_side) else float(self.max_side),
+        """Return a JSON-serialisable dict; ``side_to_px`` is None for the open last bin."""
+        return {"side_from_px": float(self.min_side),
+                "side_to_px": None if np.isinf(self.max_side) else float(self.max_side),
                 "images": self.images, "correct": self.correct, "unknown": self.unknown, "accuracy": self.accuracy}
 
 

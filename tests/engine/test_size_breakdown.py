@@ -29,6 +29,6 @@ def test_empty_bins_are_left_out():
 def test_open_last_bin_in_json():
     bins = size_breakdown(np.array([12.0, 150.0]), np.array([True, True]), np.array([False, False]))
 
-    assert bins[0].to_dict()["min_side_px"] == 0.0
-    assert bins[0].to_dict()["max_side_px"] == 24.0
-    assert bins[-1].to_dict()["max_side_px"] is None
+    assert bins[0].to_dict()["side_from_px"] == 0.0
+    assert bins[0].to_dict()["side_to_px"] == 24.0
+    assert bins[-1].to_dict()["side_to_px"] is None

@@ -129,9 +129,10 @@ def test_classify_rejects_list(classifier, validation_sample):
         classifier.classify(list(validation_sample[0][:2]))
 
 
-def test_glyph_pool_weight_out_of_range():
-    with pytest.raises(ClassifierError, match="invalid glyph pool weight 1.2: expected a number from 0 to 1"):
-        Classifier(glyph_pool_weight=1.2)
+@pytest.mark.parametrize("weight", [1.2, -0.1, float("nan"), "abc", True])
+def test_glyph_pool_weight_rejected(weight):
+    with pytest.raises(ClassifierError, match="invalid glyph pool weight .*: expected a number from 0 to 1"):
+        Classifier(glyph_pool_weight=weight)
 
 
 def test_glyph_pool_weight_turns_reader_on():

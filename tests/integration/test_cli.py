@@ -174,7 +174,7 @@ def test_eval_test_layout(test_layout, capsys):
     sizes = report["per_size"]
     assert sum(row["images"] for row in sizes) == report["images"]
     assert sum(row["correct"] for row in sizes) == pytest.approx(report["accuracy"] * report["images"])
-    assert [row["min_side_px"] for row in sizes] == sorted(row["min_side_px"] for row in sizes)
+    assert [row["side_from_px"] for row in sizes] == sorted(row["side_from_px"] for row in sizes)
 
 
 def test_eval_class_without_rule(test_layout, capsys, caplog):
