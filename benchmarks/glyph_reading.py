@@ -70,34 +70,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_class(reader: GlyphReader, images: np.ndarray, sizes: np.ndarray, number: str, top: int) -> dict:
-    """Read ``images`` of one class as ``number``-long legends; return its figures.
-
-    ``sizes`` are the signs' sides in the photos (``GTSRBData.sign_sizes``):
-    the figures are also broken down by them.
-    """
+def read_class(reader: GlyphReader, images: np.ndarray, number: str, top: int) -> tuple[dict, np.ndarray]:
+    """Read ``images`` of one class as ``number``-long legends; return its figures and which were read exactly."""
     reading = reader.read(images, [len(number)] * len(images))
     strings = reading.strings()
     found = reading.found
-    exact = np.array([s == number for s in strings])
-    return {
+    exact = np.array([s == number for s in strings], dtype=bool)
+    figures = {
         "number": number,
         "images": len(images),
         "found": float(found.mean()) if len(images) else 0.0,
         "exact_where_found": float(exact[found].mean()) if found.any() else 0.0,
         "exact": float(exact.mean()) if len(images) else 0.0,
         "readings": Counter(s for s, f in zip(strings, found) if f).most_common(top),
-        "exact_flags": exact,
-        "sizes": sizes,
     }
+    return figures, exact
 
 
 def by_size(sizes: np.ndarray, exact: np.ndarray) -> list[dict]:
-    """Return the share read exactly per bin of sign size, in the JSON form of ``signrules eval``'s bins."""
+    """Return the share read exactly per bin of sign size, with the bin edges of ``signrules eval``'s JSON."""
     rows = []
     for size_bin in size_breakdown(sizes, exact, np.zeros(len(sizes), dtype=bool)):
-        entry = size_bin.to_dict()
-        rows.append({"side_from_px": entry["side_from_px"], "side_to_px": entry["side_to_px"],
+        edges = size_bin.to_dict()
+        rows.append({"side_from_px": edges["side_from_px"], "side_to_px": edges["side_to_px"],
                      "images": size_bin.images, "exact": size_bin.accuracy})
     return rows
 
@@ -133,24 +128,26 @@ def main(argv: list[str] | None = None) -> int:
     # Seen classes count on validation tracks only; a test folder has no tracks.
     has_tracks = bool((data.track_ids >= 0).all())
     seen_index = split_by_track(data)[1] if has_tracks else np.arange(len(data))
-    rows, flags = [], {True: [], False: []}
+    # Per side of the split: which images were read exactly, and their sign sizes.
+    outcomes = {True: [], False: []}
+    rows = []
     for class_id, number in sorted(numbers.items()):
         held_out = class_id in args.held_out
         index = np.flatnonzero(data.class_ids == class_id) if held_out else \
             seen_index[data.class_ids[seen_index] == class_id]
         if not len(index):
             continue
-        row = read_class(reader, data.images[index], data.sign_sizes[index], number, args.top)
-        exact, sizes = row.pop("exact_flags"), row.pop("sizes")
-        flags[held_out].append((exact, sizes))
-        rows.append({"class_id": class_id, "held_out": held_out, **row, "by_size": by_size(sizes, exact)})
+        figures, exact = read_class(reader, data.images[index], number, args.top)
+        sizes = data.sign_sizes[index]
+        outcomes[held_out].append((exact, sizes))
+        rows.append({"class_id": class_id, "held_out": held_out, **figures, "by_size": by_size(sizes, exact)})
 
     report = {"weights": str(args.weights), "dataset": str(args.data), "classes": rows}
     for name, held_out in (("held_out", True), ("seen", False)):
-        pooled = flags[held_out]
+        side = outcomes[held_out]
         report[name] = total(row for row in rows if row["held_out"] == held_out)
-        report[name]["by_size"] = by_size(np.concatenate([s for _, s in pooled]),
-                                          np.concatenate([e for e, _ in pooled])) if pooled else []
+        report[name]["by_size"] = by_size(np.concatenate([sizes for _, sizes in side]),
+                                          np.concatenate([exact for exact, _ in side])) if side else []
     if args.json:
         print(json.dumps(report))
         return 0
@@ -167,13 +164,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"{summary['exact_where_found']:>11.1%} {summary['exact']:>7.1%}")
 
     print("\nexact by sign size (mean side of the CSV's sign box in the photo; images in brackets)")
+    # Fixed columns, one per bin, so that a bin without images leaves a gap.
     bins = size_bins()
     labels = [SizeResult(low, high, 0, 0, 0).label for low, high in bins]
     print(f"{'class':>5} {'number':>6} {'held out':>8}  " + "".join(f"{label:>18}" for label in labels))
     lines = [(str(row["class_id"]), row["number"], "yes" if row["held_out"] else "no", row["by_size"]) for row in rows]
     lines += [("all", "", name, summary["by_size"]) for name, summary in summaries if summary["images"]]
-    for class_id, number, held_out, bins in lines:
-        cells = {size_bin["side_from_px"]: f"{size_bin['exact']:.1%} ({size_bin['images']})" for size_bin in bins}
+    for class_id, number, held_out, line_bins in lines:
+        cells = {entry["side_from_px"]: f"{entry['exact']:.1%} ({entry['images']})" for entry in line_bins}
         print(f"{class_id:>5} {number:>6} {held_out:>8}  "
               + "".join(f"{cells.get(low, '-'):>18}" for low, _ in bins))
     return 0
