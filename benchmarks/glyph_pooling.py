@@ -87,8 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     index = np.concatenate([held_out, seen])
     truth = np.array([numbers[int(class_id)] for class_id in data.class_ids[index]])
     groups = {f"class {c} ({numbers[c]})": data.class_ids[index] == c for c in args.held_out}
-    groups["seen numbers (validation)"] = ~np.isin(data.class_ids[index], args.held_out)
+    groups["seen numbers (validation)" if has_tracks else "seen numbers"] = ~np.isin(data.class_ids[index],
+                                                                                 args.held_out)
 
+    # NOTE: each weight runs the network and the glyph reader again, although
+    # only their pooling changes, so every weight costs a full pass.
     rows = []
     for weight in args.pool_weights:
         print(f"glyph_pooling: reading {len(index)} images at pool weight {weight:g}", file=sys.stderr, flush=True)

@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     # Seen classes count on validation tracks only; a test folder has no tracks.
     has_tracks = bool((data.track_ids >= 0).all())
     seen_index = split_by_track(data)[1] if has_tracks else np.arange(len(data))
-    # Per side of the split: which images were read exactly, and their sign sizes.
+    # For held-out and for seen classes: which images were read exactly, and their sign sizes.
     outcomes = {True: [], False: []}
     rows = []
     for class_id, number in sorted(numbers.items()):

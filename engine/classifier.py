@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -176,9 +177,9 @@ class Classifier:
         glyph_pool_weight: float | None = None,
         zoom: bool = True,
     ) -> None:
-        if glyph_pool_weight is not None and (isinstance(glyph_pool_weight, bool)
-                                              or not isinstance(glyph_pool_weight, (int, float))
-                                              or not 0.0 <= glyph_pool_weight <= 1.0):
+        valid_weight = (isinstance(glyph_pool_weight, Real) and not isinstance(glyph_pool_weight, bool)
+                        and 0.0 <= glyph_pool_weight <= 1.0)
+        if glyph_pool_weight is not None and not valid_weight:
             raise ClassifierError(f"invalid glyph pool weight {glyph_pool_weight!r}: expected a number from 0 to 1")
         self.weights_path = Path(weights) if weights is not None else DEFAULT_WEIGHTS_PATH
         model, self.weights_metadata = load_attribute_net(self.weights_path, schema)

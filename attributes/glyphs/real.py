@@ -25,16 +25,16 @@ __all__ = ["DERIVED_VARIANTS", "RealGlyphs", "derive_missing", "number_classes",
 
 log = logging.getLogger(__name__)
 
-# Blur (pixels) of the edge of a derived 6's opening: a printed stroke ends
-# as softly as the photo is blurred, not in a hard cut.
+# Gaussian sigma (pixels) that softens the edge of a derived 6's opening,
+# because a printed stroke ends as softly as the photo is blurred.
 _OPENING_SOFTNESS = 1.0
 
 # The opening is filled with this percentile of the patch: the plate between strokes.
 _PLATE_PERCENTILE = 10
 
-#: 6s derived from each printed 8. Printed 6s differ in how far the arm
-#: reaches and where the bowl starts, so all but the first move the opening
-#: by up to these fractions of the cell's height and of the glyph's width.
+#: Number of 6s derived from each printed 8. Printed 6s differ in how far
+#: the arm reaches and where the bowl starts, so all but the first move the
+#: opening by up to these fractions of the cell's height and glyph's width.
 DERIVED_VARIANTS = 3
 _ROW_JITTER = 0.04
 _COLUMN_JITTER = 0.1
@@ -102,7 +102,7 @@ def open_upper_loop(patch: np.ndarray, rows: tuple[float, float] = OPEN_ROWS,
     opened = patch.copy()
     opened[top + y0 : top + y1, x0:] = np.percentile(patch, _PLATE_PERCENTILE)
 
-    # Blur the opened patch and keep the blur around the opening only.
+    # Blur the opened patch and keep the blur only within about two sigma of the opening.
     mask = np.zeros(patch.shape, np.float32)
     mask[top + y0 : top + y1, x0:] = 1.0
     near = np.clip(gaussian_filter(mask, _OPENING_SOFTNESS) * 3.0, 0.0, 1.0)

@@ -149,7 +149,7 @@ def load_glyphs(args: argparse.Namespace) -> GlyphData:
 
     drawn = _cached("drawn", [args.synthetic, args.seed], draw) if args.synthetic else {
         "patches": np.zeros((0, *train.patches.shape[1:]), np.float32), "digits": np.zeros(0, np.int64)}
-    derived_patches, derived_digits = derive_missing(train.patches, train.digits)
+    derived_patches, derived_digits = derive_missing(train.patches, train.digits, seed=args.seed)
 
     patches = np.concatenate([train.patches, drawn["patches"], derived_patches])
     digits = np.concatenate([train.digits, drawn["digits"], derived_digits])

@@ -21,7 +21,7 @@ HEADER = "Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId"
 
 @pytest.fixture(scope="module")
 def speed_limits(gtsrb_training, tmp_path_factory) -> Path:
-    """A test-layout folder with the last eight images of a track of speed limits 30 and 60."""
+    """A test-layout folder with eight images near the end of the first track of speed limits 30 and 60."""
     folder = tmp_path_factory.mktemp("speed_limits")
     rows = [HEADER]
     for class_id in (1, 3):
@@ -68,7 +68,8 @@ def test_glyph_pooling_weights(speed_limits, capsys):
 
     assert [row["pool_weight"] for row in rows] == [0.0, 1.0]
     for row in rows:
-        share = row["seen numbers (validation)"]
+        # A test-layout folder has no tracks, so every image counts as seen.
+        share = row["seen numbers"]
         assert 0.5 <= share <= 1.0
 
 

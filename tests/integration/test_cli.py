@@ -151,7 +151,7 @@ def test_eval_test_layout(test_layout, capsys):
     report = json.loads(out)
 
     assert code == ExitCode.OK
-    # Strict JSON: no NaN or Infinity, which other languages' parsers reject.
+    # Strict JSON: no NaN or Infinity, which the JSON standard does not allow.
     json.loads(out, parse_constant=lambda name: pytest.fail(f"report holds {name}"))
     assert report["split"] == "all"
     assert report["images"] == 129
