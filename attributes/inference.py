@@ -154,7 +154,8 @@ class AttributePredictor:
         # legend, so that batches concatenate and results can show both.
         requested = np.array([length > 0 for length in lengths])
         readers = {**posteriors.readers, name: {
-            "network": ReaderOutput(network, np.ones(len(images), dtype=bool)),
-            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found, requested),
+            "network": ReaderOutput(network, np.ones(len(images), dtype=bool), weight=1.0 - self.glyph_weight),
+            "glyphs": ReaderOutput(SequencePosterior(network.attribute, reading.probs), found, requested,
+                                   weight=self.glyph_weight),
         }}
         return dataclasses.replace(posteriors, strings=strings, readers=readers)

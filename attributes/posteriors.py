@@ -110,12 +110,14 @@ class ReaderOutput:
     None). The glyph reader, for one, gets only those the network reads a
     number on. ``read`` (N,) marks those it gave a reading for, which
     leaves out crops whose legend the glyph reader did not find. Elsewhere
-    ``sequence`` has only end symbols.
+    ``sequence`` has only end symbols. ``weight`` is the reader's exponent
+    in the pooled geometric mean; the weights of a pooled reading sum to 1.
     """
 
     sequence: SequencePosterior
     read: np.ndarray
     requested: np.ndarray | None = None
+    weight: float = 1.0
 
     def __post_init__(self) -> None:
         if self.requested is None:
@@ -126,7 +128,7 @@ class ReaderOutput:
 
     def select(self, index: slice | Sequence[int] | np.ndarray) -> ReaderOutput:
         return ReaderOutput(SequencePosterior(self.sequence.attribute, self.sequence.probs[index]), self.read[index],
-                            self.requested[index])
+                            self.requested[index], self.weight)
 
 
 @dataclass(frozen=True)
@@ -211,9 +213,10 @@ class Posteriors:
         schema = parts[0].schema
         if any(part.schema != schema for part in parts):
             raise SchemaError("cannot concatenate posteriors made with different schemas")
-        reader_names = {n: sorted(outputs) for n, outputs in parts[0].readers.items()}
-        if any({n: sorted(outputs) for n, outputs in part.readers.items()} != reader_names for part in parts):
-            raise SchemaError("cannot concatenate posteriors read by different readers")
+        weights = {n: {r: output.weight for r, output in outputs.items()} for n, outputs in parts[0].readers.items()}
+        if any({n: {r: output.weight for r, output in outputs.items()} for n, outputs in part.readers.items()} != weights
+               for part in parts):
+            raise SchemaError("cannot concatenate posteriors read by different readers or pooled with other weights")
         return cls(
             schema=schema,
             categorical={
@@ -237,10 +240,11 @@ class Posteriors:
                         SequencePosterior(schema.strings[n], np.concatenate([p.readers[n][r].sequence.probs for p in parts])),
                         np.concatenate([p.readers[n][r].read for p in parts]),
                         np.concatenate([p.readers[n][r].requested for p in parts]),
+                        parts[0].readers[n][r].weight,
                     )
-                    for r in readers
+                    for r in pooled
                 }
-                for n, readers in reader_names.items()
+                for n, pooled in weights.items()
             },
         )
 

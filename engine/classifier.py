@@ -58,16 +58,20 @@ class AttributeReading:
     reader's name to what it read alone. A reader that gave no reading,
     such as the glyph reader on a crop whose legend it did not find, maps
     to None. A reader that was not requested is left out, such as the
-    glyph reader where the network reads no number.
+    glyph reader where the network reads no number. ``weight`` is a pooled
+    reader's weight in the pooling (None for the pooled reading itself).
     """
 
     value: str
     probability: float
     readers: Mapping[str, AttributeReading | None] = field(default_factory=dict)
+    weight: float | None = None
 
     def to_dict(self) -> dict:
         """Return a JSON-serialisable dict; ``readers`` only where there were several."""
         entry: dict = {"value": self.value, "probability": round(self.probability, 6)}
+        if self.weight is not None:
+            entry["weight"] = round(self.weight, 6)
         if self.readers:
             entry["readers"] = {name: reading.to_dict() if reading else None for name, reading in self.readers.items()}
         return entry
@@ -384,11 +388,12 @@ def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReadi
             readings[row][name] = AttributeReading(attribute.values[index], float(probabilities[row, index]))
     for name, sequence in posteriors.strings.items():
         strings, probabilities = sequence.decode_with_prob()
-        per_reader = {reader: (output.requested, output.read, *output.sequence.decode_with_prob())
+        per_reader = {reader: (output.requested, output.read, output.weight, *output.sequence.decode_with_prob())
                       for reader, output in posteriors.readers.get(name, {}).items()}
         for row, string in enumerate(strings):
-            readers = {reader: AttributeReading(values[row] or "none", float(probs[row])) if read[row] else None
-                       for reader, (requested, read, values, probs) in per_reader.items() if requested[row]}
+            readers = {reader: AttributeReading(values[row] or "none", float(probs[row]), weight=weight)
+                       if read[row] else None
+                       for reader, (requested, read, weight, values, probs) in per_reader.items() if requested[row]}
             readings[row][name] = AttributeReading(string or "none", float(probabilities[row]), readers)
     return readings
 

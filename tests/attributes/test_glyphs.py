@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from signrules.attributes.errors import WeightsError
+from signrules.attributes.errors import SchemaError, WeightsError
 from signrules.attributes.glyphs import DEFAULT_GLYPH_WEIGHTS_PATH, GlyphReader, cut_glyphs, locate_legend
 from signrules.attributes.glyphs.cutting import GLYPH_HEIGHT, GLYPH_WIDTH, read_template
 from signrules.attributes.posteriors import SequencePosterior
@@ -289,10 +289,12 @@ def test_predictor_keeps_what_each_reader_read(validation_plates, shipped_reader
     lengths = [len(number) for number in network.strings["digits"].decode()]
     reading = shipped_reader.read(images, lengths)
 
-    mixed = AttributePredictor(model, glyph_reader=shipped_reader).predict(images)
+    mixed = AttributePredictor(model, glyph_reader=shipped_reader, glyph_weight=0.7).predict(images)
     readers = mixed.readers["digits"]
 
     assert sorted(readers) == ["glyphs", "network"]
+    assert readers["glyphs"].weight == 0.7
+    assert readers["network"].weight == pytest.approx(0.3)
     np.testing.assert_allclose(readers["network"].sequence.probs, network.strings["digits"].probs, atol=1e-5)
     assert readers["network"].read.all()
     np.testing.assert_array_equal(readers["glyphs"].read, reading.found)
@@ -303,6 +305,12 @@ def test_predictor_keeps_what_each_reader_read(validation_plates, shipped_reader
     halves = Posteriors.concatenate([mixed.select(slice(0, 20)), mixed.select(slice(20, None))])
     np.testing.assert_array_equal(halves.readers["digits"]["glyphs"].read, reading.found)
     np.testing.assert_array_equal(halves.readers["digits"]["glyphs"].sequence.probs, readers["glyphs"].sequence.probs)
+    assert halves.readers["digits"]["glyphs"].weight == 0.7
+
+    # Batches pooled with other weights do not join.
+    other = AttributePredictor(model, glyph_reader=shipped_reader, glyph_weight=0.5).predict(images[:4])
+    with pytest.raises(SchemaError, match="other weights"):
+        Posteriors.concatenate([mixed, other])
 
 
 def test_predictor_rejects_a_weight_outside_zero_to_one(shipped_reader):

@@ -407,6 +407,7 @@ def test_glyph_pool_weight_sets_pooling(image_folder, capsys):
         readings[weight] = json.loads(capsys.readouterr().out)["attributes"]["digits"]
     for weight, reader in (("0", "network"), ("1", "glyphs")):
         own = readings[weight]["readers"][reader]
+        assert own["weight"] == 1.0
         assert readings[weight]["value"] == own["value"]
         assert readings[weight]["probability"] == pytest.approx(own["probability"], abs=1e-3)
 
