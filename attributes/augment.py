@@ -4,7 +4,8 @@
 a mild perspective, all in one ``grid_sample`` call per batch) and the
 photograph (brightness, contrast, saturation, gamma, a small hue shift,
 over- and underexposure, stains, occluding bars, blur, low resolution,
-sensor noise, compression blocks). It never flips an image: a mirrored "keep right" is "keep left",
+sensor noise, compression blocks). ``wash_out`` takes the colour out of
+some images, for training heads that must not depend on it. It never flips an image: a mirrored "keep right" is "keep left",
 and mirrored digits are no digits. Hue moves by a few degrees only,
 because colour is a label: a large shift turns a red rim blue.
 """
@@ -47,6 +48,7 @@ class _Ranges:
     exposure: float
     stains: float
     occlusion: float
+    washout: float
     blur: float
     low_resolution: float
     noise: float
@@ -76,6 +78,9 @@ class TrainAugment:
       a few pixels wide that darken and tint it;
     - ``occlusion``: the probability per image of a bar across the edge of
       the crop (a pole, branch or barrier in front of the sign);
+    - ``washout``: the probability per image that ``wash_out`` takes most of
+      its colour away (``__call__`` does not apply it, because the caller
+      must drop the colour labels of those images);
     - ``blur``, ``low_resolution``, ``blocks``: the probability per image;
     - ``noise``: the largest standard deviation of Gaussian sensor noise.
     """
@@ -97,6 +102,7 @@ class TrainAugment:
         exposure: float = 0.0,
         stains: float = 0.0,
         occlusion: float = 0.0,
+        washout: float = 0.0,
         blur: float = 0.3,
         low_resolution: float = 0.25,
         noise: float = 0.03,
@@ -122,6 +128,7 @@ class TrainAugment:
             ("exposure", exposure),
             ("stains", stains),
             ("occlusion", occlusion),
+            ("washout", washout),
             ("blur", blur),
             ("low_resolution", low_resolution),
             ("blocks", blocks),
@@ -144,6 +151,7 @@ class TrainAugment:
             exposure,
             stains,
             occlusion,
+            washout,
             blur,
             low_resolution,
             noise,
@@ -173,6 +181,39 @@ class TrainAugment:
         result = self._clutter(result, sampler)
         result = self._degrade(result, sampler)
         return result.clamp_(0.0, 1.0)
+
+    def wash_out(
+        self, images: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Wash out the colours of some images; return them and which ones, bool (N,).
+
+        A sign shot against the sun, or bleached by years of it, keeps its
+        shape, legend and pictogram but loses the colour of rim and plate:
+        on a validation track of GTSRB the red rim of "no trucks" looks
+        white, and the pictogram embedding moves towards the white "end of"
+        signs. Each chosen image keeps 0 to 40 % of its saturation, and half
+        of them are faded towards white as well. The caller drops the
+        colour labels of the chosen images (``CategoricalAttribute.colour``),
+        since a grey rim no longer shows that it is red. At probability 0
+        nothing is drawn, so runs without it keep their random stream.
+        """
+        count = images.shape[0]
+        probability = min(self.ranges.washout * self.strength, 1.0)
+        if probability == 0.0 or count == 0:
+            return images, torch.zeros(count, dtype=torch.bool, device=images.device)
+        sampler = _Sampler(count, generator, images.device)
+        washed = sampler.chance(probability)
+        saturation = sampler.uniform(0.0, 0.4)
+        faded = sampler.chance(0.5)
+        # Fading multiplies the distance to white: 1 keeps it, 0.4 leaves
+        # two fifths of the contrast, like a clipped sky-lit plate.
+        keep = torch.where(faded, sampler.uniform(0.4, 0.8), torch.ones(count, device=images.device))
+        grey = images.mean(dim=1, keepdim=True)
+        shape = (count, 1, 1, 1)
+        result = grey + saturation.view(shape).to(images.dtype) * (images - grey)
+        result = 1.0 - (1.0 - result) * keep.view(shape).to(images.dtype)
+        result = torch.where(washed.view(shape), result, images)
+        return result.clamp(0.0, 1.0), washed
 
     # --- geometry ----------------------------------------------------------
 

@@ -42,6 +42,9 @@ class CategoricalAttribute:
     name: str
     values: tuple[str, ...]
     description: str = ""
+    #: The values are colours, which a washed-out photograph no longer
+    #: shows; training ignores this label on images it washes out.
+    colour: bool = False
 
     def index(self, value: str) -> int:
         """Return the position of ``value`` in ``values``; raise SchemaError if absent."""
@@ -141,7 +144,11 @@ class Schema:
             values = tuple(str(v) for v in values)
             if len(set(values)) != len(values):
                 raise SchemaError(f'{source}: categorical attribute "{name}" repeats a value')
-            categorical[name] = CategoricalAttribute(name, values, entry.get("description", ""))
+            colour = entry.get("colour", False)
+            if not isinstance(colour, bool):
+                raise SchemaError(f'{source}: categorical attribute "{name}" has colour: {colour!r}; '
+                                  "expected true or false")
+            categorical[name] = CategoricalAttribute(name, values, entry.get("description", ""), colour)
 
         strings = {}
         for name, entry in _section(data, "strings", source).items():

@@ -36,7 +36,7 @@ from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import save_attribute_net
 from tqdm import tqdm
 
-__all__ = ["evaluate", "get_args_parser", "load_data", "main", "train_one_epoch"]
+__all__ = ["drop_colour_labels", "evaluate", "get_args_parser", "load_data", "main", "train_one_epoch"]
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +275,19 @@ def _batch(data: TrainingData, real: np.ndarray, synthetic: np.ndarray) -> tuple
     return images_to_tensor(images), {name: torch.from_numpy(values) for name, values in labels.items()}
 
 
+def drop_colour_labels(labels: dict[str, torch.Tensor], washed: torch.Tensor, schema: Schema) -> None:
+    """Set the colour attributes' labels of the ``washed`` images (bool (N,)) to IGNORE, in place.
+
+    Shape, legend and pictogram keep their labels: a washed-out sign still
+    shows them.
+    """
+    if not bool(washed.any()):
+        return
+    for name, attribute in schema.categorical.items():
+        if attribute.colour:
+            labels[name][washed] = IGNORE
+
+
 def train_one_epoch(model, criterion, optimizer, scheduler, augment, data, args, epoch, pictogram_index):
     """Run one epoch; return the mean of each loss term."""
     model.train()
@@ -287,13 +300,16 @@ def train_one_epoch(model, criterion, optimizer, scheduler, augment, data, args,
                leave=False, file=sys.stderr)
     for real, synthetic in bar:
         images, labels = _batch(data, real, synthetic)
-        images = augment(images, generator=generator).contiguous(memory_format=torch.channels_last)
+        images = augment(images, generator=generator)
+        images, washed = augment.wash_out(images, generator=generator)
+        images = images.contiguous(memory_format=torch.channels_last)
 
         if args.model == "plain":
             targets = torch.from_numpy(data.train_class_ids[real])
             loss = F.cross_entropy(model(images), targets)
             terms = {"class": float(loss.detach())}
         else:
+            drop_colour_labels(labels, washed, model.schema)
             for name in model.schema.embeddings:
                 labels[name] = pictogram_index(labels[name])
             loss, terms = criterion(model(images), labels)
@@ -435,7 +451,7 @@ def main(args: argparse.Namespace) -> dict[str, float]:
 def _check_options(args: argparse.Namespace) -> None:
     """Raise ValueError for an out-of-range option before minutes of loading and rendering."""
     for option, value in (("--ignore-real-digits", args.ignore_real_digits), ("--exposure", args.exposure),
-                          ("--stains", args.stains), ("--occlusion", args.occlusion),
+                          ("--stains", args.stains), ("--occlusion", args.occlusion), ("--washout", args.washout),
                           ("--transplant", args.transplant), ("--blank-plates", args.blank_plates)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{option} must be in [0, 1], got {value}")
@@ -478,7 +494,7 @@ def _run(args, schema, checkpoint_path, metrics_path, started) -> dict[str, floa
         optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15
     )
     augment = TrainAugment(strength=args.augment_strength, scale=(args.min_scale, 1.15), exposure=args.exposure,
-                           stains=args.stains, occlusion=args.occlusion)
+                           stains=args.stains, occlusion=args.occlusion, washout=args.washout)
 
     start_epoch = 0
     if args.resume and checkpoint_path.exists():

@@ -74,6 +74,9 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
     parser.add_argument("--occlusion", type=float, default=0.0, metavar="PROBABILITY",
                         help="probability that augmentation puts a bar across the edge of a training "
                         "image (default: 0)")
+    parser.add_argument("--washout", type=float, default=0.0, metavar="PROBABILITY",
+                        help="probability that augmentation washes out a training image's colours, as the "
+                        "sun does; fill and border labels of those images are not used (default: 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run (default: %(default)s)")
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
                         help="read digits and text with their own branch on the 1/4-resolution feature "

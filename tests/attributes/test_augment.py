@@ -249,3 +249,47 @@ def test_clutter_off_keeps_random_stream():
 def test_augment_rejects_clutter_outside_range(option):
     with pytest.raises(ValueError, match=option):
         TrainAugment(**{option: -0.1})
+
+
+def test_washout_takes_colour_and_fades_half():
+    # A red plate on every image: washed out, it keeps at most 40 % of its
+    # colour (the spread between channels), and about half come out brighter.
+    images = torch.zeros(256, 3, 32, 32)
+    images[:, 0] = 0.7
+    images[:, 1] = 0.1
+    images[:, 2] = 0.1
+    result, washed = TrainAugment(1.0, washout=1.0, **NO_CHANGES).wash_out(images, seeded(8))
+    spread = (result.amax(dim=1) - result.amin(dim=1)).mean(dim=(1, 2))
+    brighter = result.mean(dim=(1, 2, 3)) > images.mean(dim=(1, 2, 3)) + 0.02
+
+    assert bool(washed.all())
+    assert bool((spread <= 0.4 * 0.6 + 1e-5).all())
+    assert 0.35 < brighter.float().mean() < 0.65
+    assert float(result.min()) >= 0.0 and float(result.max()) <= 1.0
+
+
+def test_washout_chooses_a_share_and_leaves_the_rest():
+    images = random_batch(count=400)
+    result, washed = TrainAugment(1.0, washout=0.25).wash_out(images, seeded(9))
+
+    assert 60 < int(washed.sum()) < 140
+    assert torch.equal(result[~washed], images[~washed])
+    assert not torch.equal(result[washed], images[washed])
+
+
+def test_washout_off_draws_nothing():
+    # At probability 0 the generator is not advanced, so runs from before
+    # the option reproduce.
+    images = random_batch(count=8)
+    generator = seeded(10)
+    state = generator.get_state()
+    result, washed = TrainAugment().wash_out(images, generator)
+
+    assert result is images
+    assert not bool(washed.any())
+    assert torch.equal(generator.get_state(), state)
+
+
+def test_augment_rejects_washout_outside_range():
+    with pytest.raises(ValueError, match="washout"):
+        TrainAugment(washout=1.2)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from signrules.attributes.errors import WeightsError
+from signrules.attributes.errors import SchemaError, WeightsError
 from signrules.attributes.inference import AttributePredictor, fuse_batch_norm
 from signrules.attributes.labels import IGNORE, encode_labels
 from signrules.attributes.losses import AttributeLoss, CosineSoftmaxLoss
@@ -61,6 +61,18 @@ class TestCategoricalHeads:
         outputs = AttributeNet(schema).eval()(torch.rand(2, 3, 32, 32))
 
         assert outputs["finish"].shape == (2, 2)
+
+    def test_colour_flag_read_and_checked(self):
+        data = {"categorical": {"tint": {"values": ["red", "blue"], "colour": True},
+                                "shape": {"values": ["circle", "triangle"]}}}
+        schema = Schema.from_dict(data)
+
+        assert schema.categorical["tint"].colour
+        assert not schema.categorical["shape"].colour
+
+        data["categorical"]["tint"]["colour"] = "yes"
+        with pytest.raises(SchemaError, match='"tint" has colour: \'yes\'; expected true or false'):
+            Schema.from_dict(data, source="schema.yaml")
 
 
 class TestStringHeads:

@@ -10,7 +10,7 @@ import torch
 from signrules.attributes.gtsrb import attribute_records
 from signrules.attributes.labels import IGNORE, encode_labels
 from signrules.attributes.schema import default_schema
-from signrules.attributes.train import ignore_real_digits, main
+from signrules.attributes.train import drop_colour_labels, ignore_real_digits, main
 from signrules.attributes.train_args import get_args_parser
 from signrules.attributes.weights import load_attribute_net
 
@@ -63,6 +63,37 @@ def test_metrics_logged_per_epoch(gtsrb_training, tmp_path):
     assert "train.log" in {p.name for p in tmp_path.iterdir()}
 
 
+def test_washout_everywhere_trains_no_colour_head(gtsrb_training, tmp_path):
+    # Every image washed out: the fill and border heads get no label, so
+    # their loss is zero, while shape and pictogram still learn.
+    run(gtsrb_training, tmp_path, "--epochs", "1", "--washout", "1")
+
+    record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
+
+    assert record["loss"]["fill"] == 0.0
+    assert record["loss"]["border"] == 0.0
+    assert record["loss"]["shape"] > 0.0
+    assert record["loss"]["pictogram"] > 0.0
+
+
+def test_drop_colour_labels_only_on_washed_images():
+    schema = default_schema()
+    class_ids = np.array([1, 14, 33, 16])
+    labels = {name: torch.from_numpy(values)
+              for name, values in encode_labels(attribute_records(class_ids), schema).items()}
+    before = {name: values.clone() for name, values in labels.items()}
+    washed = torch.tensor([True, False, True, False])
+
+    drop_colour_labels(labels, washed, schema)
+
+    assert {name for name, a in schema.categorical.items() if a.colour} == {"fill", "border"}
+    for name in ("fill", "border"):
+        assert bool((labels[name][washed] == IGNORE).all())
+        assert torch.equal(labels[name][~washed], before[name][~washed])
+    for name in ("shape", "strike", "digits", "text", "pictogram"):
+        assert torch.equal(labels[name], before[name])
+
+
 def test_excluded_classes_measured(gtsrb_training, tmp_path):
     export = tmp_path / "weights.pt"
     metrics = run(gtsrb_training, tmp_path, "--epochs", "1", "--exclude-classes", "14,3", "--max-images", "3000",
@@ -90,6 +121,7 @@ def test_excluded_classes_measured(gtsrb_training, tmp_path):
         (["--exposure", "-0.1"], "--exposure must be in \\[0, 1\\], got -0.1"),
         (["--stains", "2"], "--stains must be in \\[0, 1\\], got 2.0"),
         (["--occlusion", "-1"], "--occlusion must be in \\[0, 1\\], got -1.0"),
+        (["--washout", "1.5"], "--washout must be in \\[0, 1\\], got 1.5"),
         (["--transplant", "1.5"], "--transplant must be in \\[0, 1\\], got 1.5"),
         (["--blank-plates", "-0.1"], "--blank-plates must be in \\[0, 1\\], got -0.1"),
         (["--min-scale", "0.1"], "--min-scale must be in \\[0.3, 1\\], got 0.1"),
