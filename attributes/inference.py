@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     # The glyph reader itself imports this module, for fuse_batch_norm.
     from signrules.attributes.glyphs.reader import GlyphReader
 
-__all__ = ["GLYPH_WEIGHT", "AttributePredictor", "fuse_batch_norm", "images_to_tensor"]
+__all__ = ["GLYPH_WEIGHT", "AttributePredictor", "fuse_batch_norm", "images_to_tensor", "pool_digits"]
 
 #: Weight of the glyph reader's reading when it is pooled with the
 #: network's. At 0.5 the shipped network and reader read the validation
@@ -73,6 +73,27 @@ def fuse_batch_norm(model: nn.Module) -> nn.Module:
             for position, child in enumerate(fused):
                 module.add_module(str(position), child)
     return model
+
+
+def pool_digits(network: SequencePosterior, glyph_probs: np.ndarray, found: np.ndarray,
+                glyph_weight: float) -> SequencePosterior:
+    """Pool the glyph reader's per-position distributions into the network's (see ``AttributePredictor``).
+
+    ``glyph_probs`` has the network's shape; only rows where ``found`` is set
+    are pooled. Where the pooled number is neither reader's own, the
+    network's reading stays.
+    """
+    probs = network.probs.copy()
+    if found.any():
+        pooled = (np.log(np.maximum(glyph_probs[found], _FLOOR)) * glyph_weight
+                  + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - glyph_weight))
+        pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
+        probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
+        glyphs_alone = SequencePosterior(network.attribute, glyph_probs).decode()
+        read_alone = zip(SequencePosterior(network.attribute, probs).decode(), network.decode(), glyphs_alone)
+        invented = np.array([mixed not in (own, glyphs) for mixed, own, glyphs in read_alone]) & found
+        probs[invented] = network.probs[invented]
+    return SequencePosterior(network.attribute, probs)
 
 
 class AttributePredictor:
@@ -138,17 +159,8 @@ class AttributePredictor:
         network = posteriors.strings[name]
         lengths = [len(number) for number in network.decode()]
         reading = self.glyph_reader.read(images, lengths)
-        probs = network.probs.copy()
         found = reading.found
-        if found.any():
-            pooled = (np.log(np.maximum(reading.probs[found], _FLOOR)) * self.glyph_weight
-                      + np.log(np.maximum(probs[found], _FLOOR)) * (1.0 - self.glyph_weight))
-            pooled = np.exp(pooled - pooled.max(axis=2, keepdims=True))
-            probs[found] = pooled / pooled.sum(axis=2, keepdims=True)
-            read_alone = zip(SequencePosterior(network.attribute, probs).decode(), network.decode(), reading.strings())
-            invented = np.array([mixed not in (own, glyphs) for mixed, own, glyphs in read_alone]) & found
-            probs[invented] = network.probs[invented]
-        strings = {**posteriors.strings, name: SequencePosterior(network.attribute, probs)}
+        strings = {**posteriors.strings, name: pool_digits(network, reading.probs, found, self.glyph_weight)}
 
         # Every batch records both readers, even where the reader found no
         # legend, so that batches concatenate and results can show both.
