@@ -41,6 +41,8 @@ class SpeedReport:
     latency_p95_ms: float
     network_mflops_per_image: float
     threads: int
+    #: What the network computed in: "float32" or "bfloat16".
+    precision: str
     machine: str
 
     def to_dict(self) -> dict:
@@ -132,5 +134,6 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
         latency_p95_ms=float(np.percentile(latencies, 95)),
         network_mflops_per_image=network_flops(classifier.predictor.model, size) / 1e6,
         threads=torch.get_num_threads(),
+        precision=classifier.predictor.precision,
         machine=f"{platform.machine()} {platform.processor() or ''}".strip(),
     )

@@ -119,6 +119,8 @@ class EvaluationReport:
     glyph_weights: str | None = None
     #: The glyph reader's weight in pooling (None when it was off).
     glyph_pool_weight: float | None = None
+    #: What the network computed in: "float32" or "bfloat16".
+    precision: str = "float32"
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -211,6 +213,7 @@ def evaluate_classifier(classifier, data: GTSRBData, *, dataset_name: str, split
         rules=str(classifier.ruleset.root),
         glyph_weights=str(classifier.glyph_weights_path) if classifier.glyph_reader else None,
         glyph_pool_weight=classifier.predictor.glyph_weight if classifier.glyph_reader else None,
+        precision=classifier.predictor.precision,
     )
     if baseline is not None:
         report.baseline_accuracy, report.baseline_per_class = baseline_accuracy(baseline, data)

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
 
     print(f"machine   {report.machine}, {report.threads} threads, {os.cpu_count()} CPUs")
-    print(f"network   {report.network_mflops_per_image:.1f} MFLOPs per image")
+    print(f"network   {report.network_mflops_per_image:.1f} MFLOPs per image, computed in {report.precision}")
     print(f"batched   {report.batched_images_per_second:.0f} images/s over {report.images} images "
           f"(median of {report.repeats})")
     print(f"  decode  {report.decode_ms_per_image:.3f} ms/image")

@@ -18,7 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "beside the weights as <weights>.calibration.json. Run it after training or rebuilding exemplars.",
     )
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB Final_Training folder")
-    add_model_options(parser, threshold=False)
+    add_model_options(parser, threshold=False, precision=False)
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.set_defaults(func=run)
 

@@ -43,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "classes whose signs use it and store k-means centroids as exemplars/NAME/embeddings.npz. "
         "Run it again after retraining the network: stored embeddings are tied to the weights.")
     build.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB Final_Training folder")
-    add_model_options(build, threshold=False)
+    add_model_options(build, threshold=False, precision=False)
     build.add_argument("--per-class", type=int, default=8, metavar="K", help="centroids per pictogram (default 8)")
     build.add_argument("--no-progress", action="store_true", help="hide progress bars")
     build.set_defaults(func=run_build)

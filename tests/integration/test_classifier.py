@@ -142,6 +142,38 @@ def test_glyph_pool_weight_turns_reader_on():
     assert classifier.predictor.glyph_weight == 0.7
 
 
+def test_bfloat16_and_float32_agree(validation_sample):
+    # bfloat16 keeps about three significant digits. On real images the
+    # answers and most scores stay the same; only a sign near the threshold
+    # may change, and none in this sample is that close.
+    paths = validation_sample[0]
+    results = {precision: Classifier(precision=precision).classify_batch(paths)
+               for precision in ("float32", "bfloat16")}
+
+    assert [r.sign_id for r in results["float32"]] == [r.sign_id for r in results["bfloat16"]]
+    differences = np.abs([a.score - b.score for a, b in zip(results["float32"], results["bfloat16"])])
+    assert np.median(differences) < 1e-3
+    assert differences.max() < 0.1
+
+
+def test_precision_auto_follows_the_cpu():
+    from signrules.attributes.inference import native_bfloat16
+
+    classifier = Classifier()
+
+    assert classifier.predictor.precision == ("bfloat16" if native_bfloat16() else "float32")
+    assert Classifier(precision="float32").predictor.precision == "float32"
+    with pytest.raises(ClassifierError, match="invalid precision 'half': expected one of auto, float32, bfloat16"):
+        Classifier(precision="half")
+
+
+def test_cli_precisions_match_the_library():
+    from signrules.attributes.inference import PRECISIONS
+    from signrules.engine.cli.common import _PRECISIONS
+
+    assert _PRECISIONS == PRECISIONS
+
+
 def test_to_dict_is_json(classifier, validation_sample):
     result = classifier.classify(validation_sample[0][0])
 

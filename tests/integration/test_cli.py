@@ -209,6 +209,15 @@ def test_eval_reports_glyph_pool_weight(test_layout, capsys):
     assert "(pool weight 0.7)" in capsys.readouterr().out
 
 
+def test_eval_reports_precision(test_layout, capsys):
+    from signrules.attributes.inference import resolve_precision
+
+    assert main(["eval", str(test_layout), "--json", "--no-progress"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["precision"] == resolve_precision("auto")
+    assert main(["eval", str(test_layout), "--json", "--no-progress", "--precision", "float32"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["precision"] == "float32"
+
+
 def test_eval_text_report(test_layout, capsys):
     code = main(["eval", str(test_layout), "--no-progress"])
     out = capsys.readouterr().out
@@ -237,6 +246,11 @@ def test_bench_reports_stages(image_folder, capsys):
     for key in ("decode_ms_per_image", "network_ms_per_image", "rules_ms_per_image", "latency_median_ms"):
         assert report[key] > 0, key
     assert 50 < report["network_mflops_per_image"] < 200
+    assert report["precision"] in ("float32", "bfloat16")
+
+    with pytest.raises(SystemExit):
+        main(["bench", str(image_folder), "--precision", "half"])
+    assert "invalid choice: 'half'" in capsys.readouterr().err
 
 
 def test_exemplars_add_all_or_nothing(tmp_path, track_images, capsys):
