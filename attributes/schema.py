@@ -144,14 +144,17 @@ class Schema:
             values = tuple(str(v) for v in values)
             if len(set(values)) != len(values):
                 raise SchemaError(f'{source}: categorical attribute "{name}" repeats a value')
+            _check_keys(entry, _CATEGORICAL_KEYS, f'categorical attribute "{name}"', source)
             colour = entry.get("colour", False)
             if not isinstance(colour, bool):
-                raise SchemaError(f'{source}: categorical attribute "{name}" has colour: {colour!r}; '
+                raise SchemaError(f'{source}: categorical attribute "{name}" has colour: {json.dumps(colour)}; '
                                   "expected true or false")
             categorical[name] = CategoricalAttribute(name, values, entry.get("description", ""), colour)
 
         strings = {}
         for name, entry in _section(data, "strings", source).items():
+            if isinstance(entry, dict):
+                _check_keys(entry, _STRING_KEYS, f'string attribute "{name}"', source)
             try:
                 alphabet = str(entry["alphabet"])
                 max_length = int(entry["max_length"])
@@ -165,6 +168,8 @@ class Schema:
 
         embeddings = {}
         for name, entry in _section(data, "embedding", source).items():
+            if isinstance(entry, dict):
+                _check_keys(entry, _EMBEDDING_KEYS, f'embedding "{name}"', source)
             try:
                 dim = int(entry["dim"])
             except (TypeError, KeyError, ValueError):
@@ -175,6 +180,20 @@ class Schema:
         if len(set(names)) != len(names):
             raise SchemaError(f"{source}: an attribute name is used twice")
         return cls(categorical, strings, embeddings, int(data.get("version", 1)), source)
+
+
+# The keys an entry of each section may have; a misspelt key, such as
+# "color", would otherwise be ignored without a word.
+_CATEGORICAL_KEYS = ("values", "description", "colour")
+_STRING_KEYS = ("alphabet", "max_length", "description")
+_EMBEDDING_KEYS = ("dim", "description")
+
+
+def _check_keys(entry: dict, allowed: tuple[str, ...], what: str, source: str) -> None:
+    unknown = [str(key) for key in entry if key not in allowed]
+    if unknown:
+        raise SchemaError(f"{source}: {what} has unknown key(s) {', '.join(unknown)}; "
+                          f"expected {', '.join(allowed)}")
 
 
 def _section(data: dict, key: str, source: str) -> dict:

@@ -76,7 +76,8 @@ def get_args_parser(parser: argparse.ArgumentParser | None = None) -> argparse.A
                         "image (default: 0)")
     parser.add_argument("--washout", type=float, default=0.0, metavar="PROBABILITY",
                         help="probability that augmentation washes out a training image's colours, as the "
-                        "sun does; fill and border labels of those images are not used (default: 0)")
+                        "sun does, at augment strength 1; the labels of those images' colour attributes "
+                        "(colour: true in the schema: fill and border) are not used (default: 0)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice in the run (default: %(default)s)")
     parser.add_argument("--string-reader", action=argparse.BooleanOptionalAction, default=True,
                         help="read digits and text with their own branch on the 1/4-resolution feature "

@@ -47,9 +47,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
     parser.add_argument("--colour", default="1,0.5,0.25,0",
-                        help="shares of colour to keep, comma-separated (default 1,0.5,0.25,0)")
+                        help="shares of colour to keep, from 0 (grey) to 1 (unchanged), comma-separated "
+                             "(default 1,0.5,0.25,0; empty for none)")
     parser.add_argument("--exposure", default="0.7,0.8",
-                        help="mean brightness to scale each image to before clipping, comma-separated "
+                        help="mean brightness from 0 to 1 to brighten each image to before clipping at white, "
+                             "comma-separated; images already brighter stay as they are "
                              "(default 0.7,0.8; empty for none)")
     parser.add_argument("--every", type=int, default=1, help="take every N-th validation image (default 1)")
     parser.add_argument("--rules", type=Path, default=None, help="rule set folder (default: the shipped German set)")
@@ -91,8 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"faded_colours: error: {exc}", file=sys.stderr)
         return 2
-    if args.every < 1 or not colours + exposures:
-        print("faded_colours: error: give at least one condition, and --every of at least 1", file=sys.stderr)
+    if args.every < 1:
+        print(f"faded_colours: error: --every must be at least 1, got {args.every}", file=sys.stderr)
+        return 2
+    if not colours + exposures:
+        print("faded_colours: error: --colour and --exposure are both empty; give at least one value",
+              file=sys.stderr)
         return 2
     try:
         data = load_gtsrb(args.data)
@@ -121,11 +127,14 @@ def main(argv: list[str] | None = None) -> int:
                                  "accuracy": correct[sign] / per_class[sign]} for sign in lowest]})
 
     if args.json:
-        print(json.dumps({"dataset": str(args.data), "rows": rows}))
+        print(json.dumps({"dataset": str(args.data), "weights": str(classifier.weights_path),
+                          "rules": str(classifier.ruleset.root), "rows": rows}))
         return 0
+    print(f"dataset {args.data} ({len(index)} images), weights {classifier.weights_path}, "
+          f"rules {classifier.ruleset.root}")
     print(f"{'condition':<14} {'images':>6} {'accuracy':>9} {'unknown':>8}  lowest classes")
     for row in rows:
-        lowest = ", ".join(f"{c['sign_id']} {c['accuracy']:.0%}" for c in row["lowest"])
+        lowest = ", ".join(f"{c['sign_id']} {c['accuracy']:.0%} of {c['images']}" for c in row["lowest"])
         print(f"{row['condition']:<14} {row['images']:>6} {row['accuracy']:>9.1%} {row['unknown']:>8.1%}  {lowest}")
     return 0
 

@@ -398,7 +398,12 @@ def _attribute_readings(posteriors: Posteriors) -> list[dict[str, AttributeReadi
         per_reader = {reader: (output.requested, output.read, output.weight, *output.sequence.decode_with_prob())
                       for reader, output in posteriors.readers.get(name, {}).items()}
         for row, string in enumerate(strings):
-            readers = {reader: AttributeReading(values[row] or "none", float(probs[row]), weight=weight)
+            # Weights are shown only where the readings were pooled, that is
+            # where every reader was asked and gave one.
+            pooled = len(per_reader) > 1 and all(requested[row] and read[row]
+                                                 for requested, read, *_ in per_reader.values())
+            readers = {reader: AttributeReading(values[row] or "none", float(probs[row]),
+                                                weight=weight if pooled else None)
                        if read[row] else None
                        for reader, (requested, read, weight, values, probs) in per_reader.items() if requested[row]}
             readings[row][name] = AttributeReading(string or "none", float(probabilities[row]), readers)

@@ -65,7 +65,15 @@ def read_ruleset_source(root: str | Path) -> RuleSetSource:
     """
     root = Path(root)
     manifest_path = root / MANIFEST_NAME
+    if not root.exists():
+        raise RuleSetError(f"{root}: rule set folder not found")
+    if not root.is_dir():
+        raise RuleSetError(f"{root}: not a folder; give the rule set's folder, the one with {MANIFEST_NAME}")
     if not manifest_path.is_file():
+        inside = sorted(folder.name for folder in root.iterdir() if (folder / MANIFEST_NAME).is_file())
+        if inside:
+            raise RuleSetError(f"{root}: not a rule set, but it holds rule sets: "
+                               f"{', '.join(str(root / name) for name in inside)}")
         raise RuleSetError(f"{root}: not a rule set, {MANIFEST_NAME} is missing; create it with name and country")
 
     manifest_text = _read_text(manifest_path)

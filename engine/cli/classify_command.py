@@ -119,7 +119,8 @@ def _print_result(args: argparse.Namespace, result) -> None:
         # With --glyphs, the digits are two readings pooled; each is shown
         # alone so that a reader can tell which one decided.
         if len(reading.readers) > 1:
-            alone = ", ".join(f"{reader} {r.value} ({r.probability:.2f}, weight {r.weight:.2f})" if r
+            alone = ", ".join(f"{reader} {r.value} ({r.probability:.2f}"
+                              + (f", weight {r.weight:.2f})" if r.weight is not None else ")") if r
                               else f"{reader} {_NO_READING.get(reader, 'gave no reading')}"
                               for reader, r in reading.readers.items())
             print(f"  {name:<9} {alone}")

@@ -69,7 +69,8 @@ def _print_report(report) -> None:
     print(f"unknown   {report.unknown_rate:.2%} of images scored below the threshold {report.threshold:g}", file=out)
     print(f"calibration error {report.calibration_error:.4f} (expected calibration error of the best "
           "sign's score, 10 bins)", file=out)
-    print(f"speed     {report.images_per_second:.0f} images/s (network and rules, decoded images)", file=out)
+    print(f"speed     {report.images_per_second:.0f} images/s (network and rules on images already decoded "
+          "and cropped; signrules bench times decoding too)", file=out)
 
     print("\nper attribute", file=out)
     for name, value in report.per_attribute.items():
@@ -98,6 +99,9 @@ def _print_report(report) -> None:
             print(f"  {row['threshold']:>5.2f}  {row['accuracy']:>7.2%}  {row['unknown_rate']:>7.2%}", file=out)
 
     if report.confusions:
-        print("\nmost confused (true -> predicted)", file=out)
+        shown = sum(count for _, _, count in report.confusions)
+        errors = report.images - round(report.accuracy * report.images)
+        print(f"\nmost confused (true -> predicted; the {len(report.confusions)} most frequent pairs, "
+              f"{shown} of {errors} errors)", file=out)
         for true, predicted, count in report.confusions:
             print(f"  {count:>5}  {true} -> {predicted}", file=out)

@@ -71,8 +71,18 @@ class TestCategoricalHeads:
         assert not schema.categorical["shape"].colour
 
         data["categorical"]["tint"]["colour"] = "yes"
-        with pytest.raises(SchemaError, match='"tint" has colour: \'yes\'; expected true or false'):
+        with pytest.raises(SchemaError, match='"tint" has colour: "yes"; expected true or false'):
             Schema.from_dict(data, source="schema.yaml")
+
+    @pytest.mark.parametrize(("section", "entry", "message"), [
+        ("categorical", {"values": ["red"], "color": True}, 'categorical attribute "x" has unknown key.s. color'),
+        ("strings", {"alphabet": "01", "max_length": 2, "colour": True}, 'string attribute "x" has unknown key.s. colour'),
+        ("embedding", {"dim": 8, "size": 8}, 'embedding "x" has unknown key.s. size'),
+    ])
+    def test_unknown_keys_rejected(self, section, entry, message):
+        # A misspelt key would otherwise be ignored without a word.
+        with pytest.raises(SchemaError, match=message):
+            Schema.from_dict({section: {"x": entry}}, source="schema.yaml")
 
 
 class TestStringHeads:

@@ -109,6 +109,21 @@ def test_not_a_ruleset(tmp_path, files, message):
         load_ruleset(tmp_path)
 
 
+def test_rule_set_path_mistakes_named(tmp_path):
+    with pytest.raises(RuleSetError, match="missing: rule set folder not found"):
+        load_ruleset(tmp_path / "missing")
+
+    (tmp_path / "rules.signs").write_text("", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="rules.signs: not a folder; give the rule set's folder"):
+        load_ruleset(tmp_path / "rules.signs")
+
+    # The parent of rule sets, as `rules` is of `rules/de`, points to them.
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "ruleset.yaml").write_text("name: Germany\ncountry: DE\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="not a rule set, but it holds rule sets: .*de$"):
+        load_ruleset(tmp_path)
+
+
 def test_invalid_manifest_blocks_loading(write_ruleset):
     root = write_ruleset({"a.signs": GOOD}, manifest="name: Test\ncountry: Germany\n")
 

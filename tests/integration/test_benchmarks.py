@@ -1,4 +1,4 @@
-"""Benchmark scripts of the glyph reader, run on a few real speed-limit images."""
+"""Benchmark scripts of the glyph reader and of faded colours, run on a few real speed-limit images."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import faded_colours  # noqa: E402
 import glyph_pooling  # noqa: E402
 import glyph_reading  # noqa: E402
 
@@ -76,3 +77,19 @@ def test_glyph_pooling_weights(speed_limits, capsys):
 def test_glyph_pooling_rejects_class_without_number(speed_limits, capsys):
     assert glyph_pooling.main(["a.pt", "b.pt", str(speed_limits), "--held-out", "14"]) == 2
     assert "classes [14] show no number" in capsys.readouterr().err
+
+
+def test_faded_colours_grey_loses_what_needs_colour(speed_limits, capsys):
+    # Speed limits are told from "no vehicles" and the rest by the red rim
+    # the rules ask for: unchanged they are named, in grey they are not.
+    assert faded_colours.main([str(speed_limits), "--colour", "1,0", "--exposure", "0.8", "--json"]) == 0
+    rows = {row["condition"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
+
+    assert sorted(rows) == ["colour 0", "colour 1", "exposure 0.8"]
+    assert all(row["images"] == 16 for row in rows.values())
+    assert rows["colour 1"]["accuracy"] >= 14 / 16
+    assert rows["colour 0"]["accuracy"] < rows["colour 1"]["accuracy"]
+    assert sum(entry["images"] for entry in rows["colour 1"]["lowest"]) == 16
+
+    assert faded_colours.main([str(speed_limits), "--colour", "2"]) == 2
+    assert "--colour values must be in [0.0, 1.0], got '2'" in capsys.readouterr().err
