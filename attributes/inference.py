@@ -6,9 +6,9 @@ network runs in channels-last memory layout in chunks of 64 images; on a
 (see docs/benchmarks.md).
 
 On a CPU that multiplies bfloat16 numbers natively (x86 with AVX-512 BF16
-or AMX), convolutions and linear layers run in bfloat16 under autocast by
-default, about twice as fast again. Softmaxes, temperatures and the
-normalisation of embeddings stay in float32. ``precision="float32"`` turns
+or AMX), the network runs in bfloat16 by default, about twice as fast
+again. Its outputs go back to float32 before the softmaxes and
+temperatures, and the embeddings are normalised again in float32. ``precision="float32"`` turns
 this off; on other CPUs bfloat16 would be emulated and slower, so "auto"
 keeps float32 there.
 """
@@ -155,6 +155,9 @@ class AttributePredictor:
         self.glyph_weight = glyph_weight
         #: "float32" or "bfloat16": what the network computes in (see the module docstring).
         self.precision = resolve_precision(precision)
+        # The weights are converted once, so that a call on one image does
+        # not pay for converting them again, as autocast would.
+        self._network = self.model if self.precision == "float32" else copy.deepcopy(self.model).to(torch.bfloat16)
 
     @torch.inference_mode()
     def predict(self, images: np.ndarray, *, read_glyphs: bool = True) -> Posteriors:
@@ -184,9 +187,7 @@ class AttributePredictor:
         """Run the network in ``self.precision``; return float32 outputs with unit embeddings."""
         if self.precision == "float32":
             return self.model(batch)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            outputs = self.model(batch)
-        outputs = {name: value.float() for name, value in outputs.items()}
+        outputs = {name: value.float() for name, value in self._network(batch.to(torch.bfloat16)).items()}
         # bfloat16 keeps about three significant digits, so the unit vectors
         # come out up to a few tenths of a percent off unit length.
         for name in self.schema.embeddings:
