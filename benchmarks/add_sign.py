@@ -212,7 +212,8 @@ def rules_approach(scenario: Scenario, shots: int, data, train_index, val_index,
     local_weights = model_dir / "attributes.pt"
     shutil.copyfile(weights, local_weights)
     model, metadata = load_attribute_net(local_weights)
-    predictor = AttributePredictor(model)
+    # float32, as the figures in docs/benchmarks.md were measured, on any CPU.
+    predictor = AttributePredictor(model, precision="float32")
 
     # Old pictograms: centroids of training images, as for the shipped rules.
     old_names = {n: [c for c in cs if c in scenario.old] for n, cs in classes_by_name.items()}
@@ -348,7 +349,7 @@ def linear_probe_approach(scenario, shots, before_weights, data, train_index, va
 def prototype_approach(scenario, shots, weights, data, train_index, val_index, seed, shot_seed: int,
                        closest: bool = False) -> dict:
     model, _ = load_attribute_net(weights)
-    predictor = AttributePredictor(model)
+    predictor = AttributePredictor(model, precision="float32")
     embed = lambda images: next(iter(predictor.predict(images).embeddings.values()))
     from sklearn.cluster import KMeans
 

@@ -178,11 +178,12 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
         print(f"warning: {weights} was trained on classes {unseen}; their figures are not zero-shot",
               file=sys.stderr)
 
-    predictor = AttributePredictor(model)
+    # float32, as the figures in docs/benchmarks.md were measured, on any CPU.
+    predictor = AttributePredictor(model, precision="float32")
     glyphs = pooled = None
     if glyph_weights is not None:
         glyphs = GlyphReader.load(glyph_weights, default_schema().strings["digits"])
-        pooled = AttributePredictor(model, glyph_reader=glyphs)
+        pooled = AttributePredictor(model, glyph_reader=glyphs, precision="float32")
         left_out = set(glyphs.metadata.get("exclude_classes") or [])
         printed = [c for c in classes if c not in left_out and attribute_records(np.array([c]))[0]["digits"]]
         if printed:

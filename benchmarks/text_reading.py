@@ -63,7 +63,8 @@ def main(args: argparse.Namespace) -> dict:
     if trained_seed is not None and str(args.seed) == str(trained_seed):
         print(f"warning: seed {args.seed} is the one the network was trained with; "
               "its signs are training data", file=sys.stderr)
-    predictor = AttributePredictor(model)
+    # float32, as the figures in docs/benchmarks.md were measured, on any CPU.
+    predictor = AttributePredictor(model, precision="float32")
     data = render_dataset(args.count, seed=args.seed, size=model.config.input_size,
                           workers=args.workers, progress=not args.json)
     texts = [record.get("text") or "" for record in data.records]

@@ -127,7 +127,8 @@ def run_build(args: argparse.Namespace) -> int:
     # A Classifier cannot load while exemplars are missing, so this uses the
     # network alone.
     model, metadata = load_attribute_net(args.weights or DEFAULT_WEIGHTS_PATH)
-    predictor = AttributePredictor(model)
+    # float32, so that the stored centroids do not depend on the CPU.
+    predictor = AttributePredictor(model, precision="float32")
     embeddings, descriptors, class_ids = _embed_dataset(predictor, args.dataset, "train",
                                                         show_progress(not args.no_progress))
     written = build_exemplar_sets(rules / "exemplars", embeddings, class_ids, classes_by_name,
