@@ -188,8 +188,8 @@ class TrainAugment:
         """Wash out the colours of some images; return them and which ones, bool (N,).
 
         A sign shot against the sun, or bleached by years of it, keeps its
-        shape, legend and pictogram but loses the colour of rim and plate:
-        on a validation track of GTSRB the red rim of "no trucks" looks
+        shape, legend and pictogram but loses the colour of rim and plate.
+        On a validation track of GTSRB the red rim of "no trucks" looks
         white, and the pictogram embedding moves towards the white "end of"
         signs. Each chosen image keeps 0 to 40 % of its saturation, and half
         of them are faded towards white as well. The caller drops the

@@ -53,7 +53,7 @@ CHUNK_SIZE = 64
 
 
 def native_bfloat16() -> bool:
-    """Whether this CPU multiplies bfloat16 numbers natively (AVX-512 BF16 or AMX)."""
+    """Return whether this CPU multiplies bfloat16 numbers natively (AVX-512 BF16 or AMX)."""
     capabilities = torch.cpu.get_capabilities()
     return bool(capabilities.get("avx512_bf16") or capabilities.get("amx_bf16"))
 

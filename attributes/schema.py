@@ -189,10 +189,10 @@ _STRING_KEYS = ("alphabet", "max_length", "description")
 _EMBEDDING_KEYS = ("dim", "description")
 
 
-def _check_keys(entry: dict, allowed: tuple[str, ...], what: str, source: str) -> None:
+def _check_keys(entry: dict, allowed: tuple[str, ...], attribute: str, source: str) -> None:
     unknown = [str(key) for key in entry if key not in allowed]
     if unknown:
-        raise SchemaError(f"{source}: {what} has unknown key(s) {', '.join(unknown)}; "
+        raise SchemaError(f"{source}: {attribute} has unknown key(s) {', '.join(unknown)}; "
                           f"expected {', '.join(allowed)}")
 
 

@@ -72,7 +72,7 @@ def read_ruleset_source(root: str | Path) -> RuleSetSource:
     if not manifest_path.is_file():
         inside = sorted(folder.name for folder in root.iterdir() if (folder / MANIFEST_NAME).is_file())
         if inside:
-            raise RuleSetError(f"{root}: not a rule set, but it holds rule sets: "
+            raise RuleSetError(f"{root}: not a rule set, but it contains rule sets: "
                                f"{', '.join(str(root / name) for name in inside)}")
         raise RuleSetError(f"{root}: not a rule set, {MANIFEST_NAME} is missing; create it with name and country")
 

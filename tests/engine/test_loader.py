@@ -120,7 +120,7 @@ def test_rule_set_path_mistakes_named(tmp_path):
     # The parent of rule sets, as `rules` is of `rules/de`, points to them.
     (tmp_path / "de").mkdir()
     (tmp_path / "de" / "ruleset.yaml").write_text("name: Germany\ncountry: DE\n", encoding="utf-8")
-    with pytest.raises(RuleSetError, match="not a rule set, but it holds rule sets: .*de$"):
+    with pytest.raises(RuleSetError, match="not a rule set, but it contains rule sets: .*de$"):
         load_ruleset(tmp_path)
 
 
