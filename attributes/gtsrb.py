@@ -326,7 +326,7 @@ def _parse_row(
             f"{width}x{height} image with X1 < X2 and Y1 < Y2"
         )
     if class_id < 0:
-        raise DatasetError(f"{where}: invalid ClassId {class_id}")
+        raise DatasetError(f"{where}: invalid ClassId {class_id}: expected a class id of 0 or more")
     if Path(filename).name != filename or not filename:
         raise DatasetError(f'{where}: Filename "{filename}" must be a file name without folders')
 

@@ -107,7 +107,7 @@ def measure_speed(classifier, paths: list[Path], *, batch_size: int = 256, repea
     network()  # warm-up: the first call allocates and picks kernels
     decode_s = _median_seconds(decode, repeats)
     network_s = _median_seconds(network, repeats)
-    glyphs_s = _median_seconds(glyphs, repeats)
+    glyphs_s = _median_seconds(glyphs, repeats) if reader is not None else 0.0
     rules_s = _median_seconds(rules, repeats)
     count = len(paths)
 

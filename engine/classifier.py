@@ -87,7 +87,7 @@ class Classification:
     probabilities; ``attributes`` has what the network read. ``zoom`` is
     the share of the image's side that was classified: 1.0 for the whole
     image, less where no rule matched it and a centre crop matched
-    (``ZOOM_STEPS``).
+    (``ZOOM_STEPS``). ``precision`` is what the network computed in.
     """
 
     source: str
@@ -101,6 +101,7 @@ class Classification:
     attributes: Mapping[str, AttributeReading]
     runners_up: tuple[SignScore, ...]
     zoom: float = 1.0
+    precision: str = "float32"
 
     @property
     def is_unknown(self) -> bool:
@@ -129,6 +130,7 @@ class Classification:
             "attributes": {name: reading.to_dict() for name, reading in self.attributes.items()},
             "runners_up": [sign_dict(s) for s in self.runners_up],
             "zoom": self.zoom,
+            "precision": self.precision,
         }
 
 
@@ -169,6 +171,8 @@ class Classifier:
 
     Raises
     ------
+    ClassifierError
+        For an invalid ``glyph_pool_weight`` or ``precision``.
     WeightsError, RuleSetError, ExemplarError
         When the weights, the rules or their exemplars cannot be loaded.
     """
@@ -212,6 +216,11 @@ class Classifier:
         # classify call from seeing a new rule set with the old exemplars.
         self._lock = threading.Lock()
         self.ruleset, self.bank = self._load_rules(rules if rules is not None else DEFAULT_RULESET)
+
+    @property
+    def precision(self) -> str:
+        """What the network computes in: "float32" or "bfloat16" ("auto" resolved for this CPU)."""
+        return self.predictor.precision
 
     @property
     def weights_fingerprint(self) -> str:
@@ -352,7 +361,7 @@ class Classifier:
 
         readings = _attribute_readings(posteriors)
         results = [
-            _classification(source, decision, reading, float(zoom))
+            _classification(source, decision, reading, float(zoom), self.predictor.precision)
             for source, decision, reading, zoom in zip(sources, decisions, readings, zooms, strict=True)
         ]
         return results, posteriors
@@ -418,7 +427,7 @@ def _replace_rows(posteriors: Posteriors, rows: np.ndarray, replacement: Posteri
 
 
 def _classification(source: str, decision: Decision, readings: dict[str, AttributeReading],
-                    zoom: float = 1.0) -> Classification:
+                    zoom: float = 1.0, precision: str = "float32") -> Classification:
     best = decision.best
     unknown = decision.is_unknown
     return Classification(
@@ -433,4 +442,5 @@ def _classification(source: str, decision: Decision, readings: dict[str, Attribu
         attributes=readings,
         runners_up=decision.runners_up,
         zoom=zoom,
+        precision=precision,
     )

@@ -61,8 +61,8 @@ def _print_report(report) -> None:
     images = f"{report.images} image" + ("" if report.images == 1 else "s")
     print(f"dataset   {report.dataset} ({scope.get(report.split, report.split)}, {images})", file=out)
     glyphs = f"{report.glyph_weights} (pool weight {report.glyph_pool_weight:g})" if report.glyph_weights else "off"
-    print(f"model     {report.weights} ({report.precision}), rules {report.rules}, glyph reader {glyphs}",
-          file=out)
+    print(f"model     {report.weights}, computed in {report.precision}, rules {report.rules}, "
+          f"glyph reader {glyphs}", file=out)
     print(f"accuracy  {report.accuracy:.2%} through rules", file=out)
     if report.baseline_accuracy is not None:
         print(f"baseline  {report.baseline_accuracy:.2%} plain softmax on the same images", file=out)

@@ -151,6 +151,7 @@ def test_bfloat16_and_float32_agree(validation_sample):
                for precision in ("float32", "bfloat16")}
 
     assert [r.sign_id for r in results["float32"]] == [r.sign_id for r in results["bfloat16"]]
+    assert {r.to_dict()["precision"] for r in results["bfloat16"]} == {"bfloat16"}
     differences = np.abs([a.score - b.score for a, b in zip(results["float32"], results["bfloat16"])])
     assert np.median(differences) < 1e-3
     assert differences.max() < 0.1
@@ -161,8 +162,8 @@ def test_precision_auto_follows_the_cpu():
 
     classifier = Classifier()
 
-    assert classifier.predictor.precision == ("bfloat16" if native_bfloat16() else "float32")
-    assert Classifier(precision="float32").predictor.precision == "float32"
+    assert classifier.precision == ("bfloat16" if native_bfloat16() else "float32")
+    assert Classifier(precision="float32").precision == "float32"
     with pytest.raises(ClassifierError, match="invalid precision 'half': expected one of auto, float32, bfloat16"):
         Classifier(precision="half")
 

@@ -247,6 +247,8 @@ def test_bench_reports_stages(image_folder, capsys):
         assert report[key] > 0, key
     assert 50 < report["network_mflops_per_image"] < 200
     assert report["precision"] in ("float32", "bfloat16")
+    # Without the glyph reader nothing is timed for it.
+    assert report["glyphs_ms_per_image"] == 0.0
 
     with pytest.raises(SystemExit):
         main(["bench", str(image_folder), "--precision", "half"])
