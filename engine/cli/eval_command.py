@@ -20,7 +20,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "per-attribute accuracy, accuracy by sign size (the mean side of the CSV's sign box, in pixels of "
         "the photo it was annotated on), the most confused pairs, the unknown rate and images per second. "
         "Each image is cropped to the sign's box in the annotation CSV, with a 10 % margin, as in "
-        "training, so results can differ from `signrules classify` on the whole files.",
+        "training, so results can differ from `signrules classify` on the whole files. Where a file's "
+        "size differs from the CSV's Width and Height, as in a resized copy, the box is scaled to it.",
     )
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="GTSRB folder in either official layout")
     add_model_options(parser)
