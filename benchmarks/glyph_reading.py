@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if without_numbers("glyph_reading", args.held_out, numbers):
         return 2
     try:
-        reader = GlyphReader.load(args.weights, default_schema().strings["digits"])
+        reader = GlyphReader.load(args.weights, default_schema().strings["digits"], precision="float32")
         data = load_gtsrb(args.data, classes=sorted(numbers))
     except (SignrulesError, OSError) as exc:
         print(f"glyph_reading: error: {exc}", file=sys.stderr)

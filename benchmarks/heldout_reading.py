@@ -182,7 +182,7 @@ def reading_figures(weights: Path, data_dir: Path, classes: list[int], top: int,
     predictor = AttributePredictor(model, precision="float32")
     glyphs = pooled = None
     if glyph_weights is not None:
-        glyphs = GlyphReader.load(glyph_weights, default_schema().strings["digits"])
+        glyphs = GlyphReader.load(glyph_weights, default_schema().strings["digits"], precision="float32")
         pooled = AttributePredictor(model, glyph_reader=glyphs, precision="float32")
         left_out = set(glyphs.metadata.get("exclude_classes") or [])
         printed = [c for c in classes if c not in left_out and attribute_records(np.array([c]))[0]["digits"]]

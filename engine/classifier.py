@@ -165,9 +165,10 @@ class Classifier:
         Classify the centre crops of ``ZOOM_STEPS`` in turn where no rule
         matches the whole image, for signs framed loosely. On by default.
     precision : {"auto", "float32", "bfloat16"}
-        What the attribute network computes in. "auto" (the default) uses
-        bfloat16 where the CPU multiplies it natively, which is about twice
-        as fast, and float32 elsewhere (``signrules.attributes.inference``).
+        What the attribute network and the glyph reader compute in. "auto"
+        (the default) uses bfloat16 where the CPU multiplies it natively,
+        which is about twice as fast, and float32 elsewhere
+        (``signrules.attributes.inference``).
 
     Raises
     ------
@@ -204,7 +205,7 @@ class Classifier:
         self.glyph_weights_path = Path(glyph_weights) if glyph_weights is not None else DEFAULT_GLYPH_WEIGHTS_PATH
         wants_glyphs = read_glyphs or glyph_weights is not None or glyph_pool_weight is not None
         if wants_glyphs and "digits" in self.schema.strings:
-            self.glyph_reader = GlyphReader.load(self.glyph_weights_path, self.schema.strings["digits"])
+            self.glyph_reader = GlyphReader.load(self.glyph_weights_path, self.schema.strings["digits"], precision)
         self.predictor = AttributePredictor(
             model, self.calibration.temperatures, glyph_reader=self.glyph_reader,
             glyph_weight=GLYPH_WEIGHT if glyph_pool_weight is None else glyph_pool_weight, precision=precision)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import torch
 
 from signrules.attributes.glyphs.cutting import cut_glyphs, locate_legend
 from signrules.attributes.glyphs.network import DIGITS, GlyphNet, load_glyph_net
-from signrules.attributes.inference import fuse_batch_norm
+from signrules.attributes.inference import fuse_batch_norm, resolve_precision
 from signrules.attributes.schema import StringAttribute
 
 __all__ = ["DEFAULT_GLYPH_WEIGHTS_PATH", "GlyphReader", "GlyphReading"]
@@ -36,30 +37,38 @@ class GlyphReader:
     """A reader that finds the legend of a crop, cuts it into glyphs and names each with a GlyphNet.
 
     ``temperature`` divides the logits before the softmax (fitted like the
-    attribute heads' temperatures).
+    attribute heads' temperatures). ``precision`` is as for
+    ``AttributePredictor``: "auto" runs the network in bfloat16 where the
+    CPU multiplies it natively.
     """
 
     def __init__(self, model: GlyphNet, attribute: StringAttribute, temperature: float = 1.0,
-                 metadata: dict | None = None) -> None:
+                 metadata: dict | None = None, precision: str = "auto") -> None:
         if attribute.alphabet != DIGITS:
             raise ValueError(f'invalid attribute "{attribute.name}": the glyph reader reads only the digits '
                              f'{DIGITS}, not the alphabet "{attribute.alphabet}"')
         self.model = fuse_batch_norm(model)
+        #: "float32" or "bfloat16": what the network computes in.
+        self.precision = resolve_precision(precision)
+        self._network = self.model if self.precision == "float32" else copy.deepcopy(self.model).to(torch.bfloat16)
         self.attribute = attribute
         self.temperature = temperature
         self.metadata = dict(metadata or {})
 
     @classmethod
-    def load(cls, path: str | Path, attribute: StringAttribute) -> GlyphReader:
+    def load(cls, path: str | Path, attribute: StringAttribute, precision: str = "auto") -> GlyphReader:
         model, metadata = load_glyph_net(path)
-        return cls(model, attribute, float(metadata.get("temperature", 1.0)), metadata)
+        return cls(model, attribute, float(metadata.get("temperature", 1.0)), metadata, precision)
 
     @torch.inference_mode()
     def classify_patches(self, patches: np.ndarray) -> np.ndarray:
         """Return digit probabilities (M, 10) for glyph patches (M, H, W)."""
         if not len(patches):
             return np.zeros((0, len(DIGITS)), np.float32)
-        logits = self.model(torch.from_numpy(np.ascontiguousarray(patches, dtype=np.float32)))
+        batch = torch.from_numpy(np.ascontiguousarray(patches, dtype=np.float32))
+        if self.precision == "bfloat16":
+            batch = batch.to(torch.bfloat16)
+        logits = self._network(batch).float()
         return torch.softmax(logits / self.temperature, dim=1).numpy()
 
     def read(self, images: np.ndarray, lengths: Sequence[int]) -> GlyphReading:

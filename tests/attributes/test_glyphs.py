@@ -201,6 +201,20 @@ def shipped_reader():
     return GlyphReader.load(DEFAULT_GLYPH_WEIGHTS_PATH, default_schema().strings["digits"])
 
 
+def test_reader_precisions_agree(validation_plates):
+    # bfloat16 keeps about three significant digits: the digits read stay
+    # the same on nearly every plate, and no probability moves far.
+    images, numbers = validation_plates
+    readings = {precision: GlyphReader.load(DEFAULT_GLYPH_WEIGHTS_PATH, default_schema().strings["digits"],
+                                            precision).read(images, [len(n) for n in numbers])
+                for precision in ("float32", "bfloat16")}
+
+    same = np.mean([a == b for a, b in zip(readings["float32"].strings(), readings["bfloat16"].strings())])
+    assert same >= 0.99
+    np.testing.assert_array_equal(readings["float32"].found, readings["bfloat16"].found)
+    assert np.abs(readings["float32"].probs - readings["bfloat16"].probs).max() < 0.2
+
+
 def test_shipped_reader_reads_validation_plates(validation_plates, shipped_reader):
     images, numbers = validation_plates
 
