@@ -16,8 +16,8 @@ and plate. This script degrades each validation image in turn:
 then classifies them with the shipped classifier (or ``--rules`` and
 ``--weights``) and reports accuracy, the unknown rate and the lowest
 classes. Rules that name a colour cannot match where the colour is gone,
-so a grey image of a blue sign is expected to be unknown or wrong; signs
-told apart by pictogram, digits or shape need not be.
+so a grey image of a blue sign is expected to be unknown or wrong. Signs
+that differ by pictogram, digits or shape need not be.
 
 ``--every N`` takes every N-th validation image (default 1: all). A test
 folder has no tracks, so all of its images count. ``--json`` writes one
