@@ -35,9 +35,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageEnhance
 from signrules.attributes.errors import SignrulesError
-from signrules.attributes.gtsrb import load_gtsrb, split_by_track
+from signrules.attributes.gtsrb import load_gtsrb
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import dataset_sign_ids
+
+from degraded_images import add_classifier_options, chosen_images
 
 #: Classes listed per condition, lowest accuracy first.
 LOWEST = 5
@@ -53,10 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="mean brightness from 0 to 1 to brighten each image to before clipping at white, "
                              "comma-separated; images already brighter stay as they are "
                              "(default 0.7,0.8; empty for none)")
-    parser.add_argument("--every", type=int, default=1, help="take every N-th validation image (default 1)")
-    parser.add_argument("--rules", type=Path, default=None, help="rule set folder (default: the shipped German set)")
-    parser.add_argument("--weights", type=Path, default=None, help="attribute-network weights (default: the shipped ones)")
-    parser.add_argument("--json", action="store_true", help="write the figures as JSON")
+    add_classifier_options(parser, every=1)
     return parser.parse_args(argv)
 
 
@@ -107,8 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faded_colours: error: {exc}", file=sys.stderr)
         return 1
 
-    has_tracks = bool((data.track_ids >= 0).all())
-    index = (split_by_track(data)[1] if has_tracks else np.arange(len(data)))[:: args.every]
+    index = chosen_images(data, args.every)
     expected = dataset_sign_ids(classifier.ruleset)
     truth = [expected.get(int(c), "") for c in data.class_ids[index]]
     conditions = [(f"colour {share:g}", lambda images, s=share: keep_colour(images, s)) for share in colours]

@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from signrules.attributes.errors import SignrulesError
-from signrules.attributes.gtsrb import load_gtsrb, split_by_track
+from signrules.attributes.gtsrb import load_gtsrb
 from signrules.engine.classifier import Classifier
 from signrules.engine.evaluation import dataset_sign_ids
+
+from degraded_images import add_classifier_options, chosen_images
 
 # Side at which images are shrunk, before the classifier resizes them to
 # its input: twice the network's, so that shrinking loses little.
@@ -43,10 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("data", type=Path, help="GTSRB folder in either official layout")
     parser.add_argument("--fills", default="1.0,0.8,0.65,0.5",
                         help="shares of its usual size that the sign fills, comma-separated (default 1.0,0.8,0.65,0.5)")
-    parser.add_argument("--every", type=int, default=8, help="take every N-th validation image (default 8)")
-    parser.add_argument("--rules", type=Path, default=None, help="rule set folder (default: the shipped German set)")
-    parser.add_argument("--weights", type=Path, default=None, help="attribute-network weights (default: the shipped ones)")
-    parser.add_argument("--json", action="store_true", help="write the figures as JSON")
+    add_classifier_options(parser, every=8)
     return parser.parse_args(argv)
 
 
@@ -81,8 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"framing: error: {exc}", file=sys.stderr)
         return 1
 
-    has_tracks = bool((data.track_ids >= 0).all())
-    index = (split_by_track(data)[1] if has_tracks else np.arange(len(data)))[:: args.every]
+    index = chosen_images(data, args.every)
     expected = dataset_sign_ids(classifiers["zoom"].ruleset)
     truth = [expected.get(int(c), "") for c in data.class_ids[index]]
     rows = []

@@ -1,4 +1,4 @@
-"""Benchmark scripts of the glyph reader and of faded colours, run on a few real speed-limit images."""
+"""Benchmark scripts of the glyph reader, faded colours and framing, run on a few real speed-limit images."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import faded_colours  # noqa: E402
+import framing  # noqa: E402
 import glyph_pooling  # noqa: E402
 import glyph_reading  # noqa: E402
 
@@ -93,3 +94,13 @@ def test_faded_colours_grey_loses_what_needs_colour(speed_limits, capsys):
 
     assert faded_colours.main([str(speed_limits), "--colour", "2"]) == 2
     assert "--colour values must be in [0.0, 1.0], got '2'" in capsys.readouterr().err
+
+
+def test_framing_zoom_finds_shrunk_signs(speed_limits, capsys):
+    # A test folder has no tracks, so every image counts.
+    assert framing.main([str(speed_limits), "--fills", "1.0,0.5", "--every", "1", "--json"]) == 0
+    rows = {row["fill"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
+
+    assert sorted(rows) == [0.5, 1.0]
+    assert all(row["images"] == 16 for row in rows.values())
+    assert rows[0.5]["zoom"]["accuracy"] > rows[0.5]["no zoom"]["accuracy"]
