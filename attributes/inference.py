@@ -8,9 +8,9 @@ network runs in channels-last memory layout in chunks of 64 images; on a
 On a CPU that multiplies bfloat16 numbers natively (x86 with AVX-512 BF16
 or AMX), the network runs in bfloat16 by default, about twice as fast
 again. Its outputs go back to float32 before the softmaxes and
-temperatures, and the embeddings are normalised again in float32. ``precision="float32"`` turns
-this off; on other CPUs bfloat16 would be emulated and slower, so "auto"
-keeps float32 there.
+temperatures, and the embeddings are normalised again in float32.
+``precision="float32"`` turns this off. Other CPUs would emulate
+bfloat16, most likely slower, so "auto" keeps float32 there.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     # The glyph reader itself imports this module, for fuse_batch_norm.
     from signrules.attributes.glyphs.reader import GlyphReader
 
-__all__ = ["GLYPH_WEIGHT", "PRECISIONS", "AttributePredictor", "fuse_batch_norm", "images_to_tensor",
+__all__ = ["GLYPH_WEIGHT", "PRECISIONS", "AttributePredictor", "at_precision", "fuse_batch_norm", "images_to_tensor",
            "native_bfloat16", "pool_digits", "resolve_precision"]
 
 #: Numeric precisions of inference; "auto" is bfloat16 where the CPU has it natively.
@@ -65,6 +65,15 @@ def resolve_precision(precision: str) -> str:
     if precision == "auto":
         return "bfloat16" if native_bfloat16() else "float32"
     return precision
+
+
+def at_precision(model: nn.Module, precision: str) -> nn.Module:
+    """Return ``model`` itself for "float32", or a bfloat16 copy of it for "bfloat16".
+
+    The copy is made once, so that a call on one image does not pay for
+    converting the weights again, as autocast would.
+    """
+    return model if precision == "float32" else copy.deepcopy(model).to(torch.bfloat16)
 
 
 def images_to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -153,11 +162,9 @@ class AttributePredictor:
             raise ValueError(f"glyph_weight must be between 0 and 1, got {glyph_weight}")
         self.glyph_reader = glyph_reader
         self.glyph_weight = glyph_weight
-        #: "float32" or "bfloat16": what the network computes in (see the module docstring).
+        #: Precision of the network, "float32" or "bfloat16" (see the module docstring).
         self.precision = resolve_precision(precision)
-        # The weights are converted once, so that a call on one image does
-        # not pay for converting them again, as autocast would.
-        self._network = self.model if self.precision == "float32" else copy.deepcopy(self.model).to(torch.bfloat16)
+        self._network = at_precision(self.model, self.precision)
 
     @torch.inference_mode()
     def predict(self, images: np.ndarray, *, read_glyphs: bool = True) -> Posteriors:

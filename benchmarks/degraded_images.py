@@ -12,13 +12,19 @@ from pathlib import Path
 
 import numpy as np
 from signrules.attributes.gtsrb import GTSRBData, split_by_track
+from signrules.attributes.inference import PRECISIONS
 
 
 def add_classifier_options(parser: argparse.ArgumentParser, every: int) -> None:
-    """Add --every (default ``every``), --rules, --weights and --json."""
-    parser.add_argument("--every", type=int, default=every, help=f"take every N-th validation image (default {every})")
-    parser.add_argument("--rules", type=Path, default=None, help="rule set folder (default: the shipped German set)")
-    parser.add_argument("--weights", type=Path, default=None, help="attribute-network weights (default: the shipped ones)")
+    """Add --every (default ``every``), --rules, --weights, --precision and --json."""
+    parser.add_argument("--every", type=int, default=every,
+                        help=f"take every N-th validation image (default {every})")
+    parser.add_argument("--rules", type=Path, default=None,
+                        help="rule set folder (default: the shipped German set)")
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="attribute-network weights (default: the shipped ones)")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="what the network computes in (default auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--json", action="store_true", help="write the figures as JSON")
 
 

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         data = load_gtsrb(args.data)
-        classifier = Classifier(args.rules, weights=args.weights)
+        classifier = Classifier(args.rules, weights=args.weights, precision=args.precision)
     except (SignrulesError, OSError) as exc:
         print(f"faded_colours: error: {exc}", file=sys.stderr)
         return 1

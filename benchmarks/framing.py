@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         data = load_gtsrb(args.data, size=_SIDE)
-        classifiers = {"zoom": Classifier(args.rules, weights=args.weights),
-                       "no zoom": Classifier(args.rules, weights=args.weights, zoom=False)}
+        classifiers = {"zoom": Classifier(args.rules, weights=args.weights, precision=args.precision),
+                       "no zoom": Classifier(args.rules, weights=args.weights, zoom=False,
+                                             precision=args.precision)}
     except (SignrulesError, OSError) as exc:
         print(f"framing: error: {exc}", file=sys.stderr)
         return 1

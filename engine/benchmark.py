@@ -41,7 +41,7 @@ class SpeedReport:
     latency_p95_ms: float
     network_mflops_per_image: float
     threads: int
-    #: What the network computed in: "float32" or "bfloat16".
+    #: Precision of the network: "float32" or "bfloat16".
     precision: str
     machine: str
 

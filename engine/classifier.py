@@ -87,7 +87,7 @@ class Classification:
     probabilities; ``attributes`` has what the network read. ``zoom`` is
     the share of the image's side that was classified: 1.0 for the whole
     image, less where no rule matched it and a centre crop matched
-    (``ZOOM_STEPS``). ``precision`` is what the network computed in.
+    (``ZOOM_STEPS``). ``precision`` is the network's precision.
     """
 
     source: str
@@ -220,7 +220,7 @@ class Classifier:
 
     @property
     def precision(self) -> str:
-        """What the network computes in: "float32" or "bfloat16" ("auto" resolved for this CPU)."""
+        """Precision of the network: "float32" or "bfloat16" ("auto" resolved for this CPU)."""
         return self.predictor.precision
 
     @property

@@ -119,7 +119,7 @@ class EvaluationReport:
     glyph_weights: str | None = None
     #: The glyph reader's weight in pooling (None when it was off).
     glyph_pool_weight: float | None = None
-    #: What the network computed in: "float32" or "bfloat16".
+    #: Precision of the network: "float32" or "bfloat16".
     precision: str = "float32"
 
     def to_dict(self) -> dict:

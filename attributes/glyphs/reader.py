@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import torch
 
 from signrules.attributes.glyphs.cutting import cut_glyphs, locate_legend
 from signrules.attributes.glyphs.network import DIGITS, GlyphNet, load_glyph_net
-from signrules.attributes.inference import fuse_batch_norm, resolve_precision
+from signrules.attributes.inference import at_precision, fuse_batch_norm, resolve_precision
 from signrules.attributes.schema import StringAttribute
 
 __all__ = ["DEFAULT_GLYPH_WEIGHTS_PATH", "GlyphReader", "GlyphReading"]
@@ -48,9 +47,9 @@ class GlyphReader:
             raise ValueError(f'invalid attribute "{attribute.name}": the glyph reader reads only the digits '
                              f'{DIGITS}, not the alphabet "{attribute.alphabet}"')
         self.model = fuse_batch_norm(model)
-        #: "float32" or "bfloat16": what the network computes in.
+        #: Precision of the network, "float32" or "bfloat16".
         self.precision = resolve_precision(precision)
-        self._network = self.model if self.precision == "float32" else copy.deepcopy(self.model).to(torch.bfloat16)
+        self._network = at_precision(self.model, self.precision)
         self.attribute = attribute
         self.temperature = temperature
         self.metadata = dict(metadata or {})

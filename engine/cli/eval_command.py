@@ -100,9 +100,9 @@ def _print_report(report) -> None:
             print(f"  {row['threshold']:>5.2f}  {row['accuracy']:>7.2%}  {row['unknown_rate']:>7.2%}", file=out)
 
     if report.confusions:
-        shown = sum(count for _, _, count in report.confusions)
+        listed_errors = sum(count for _, _, count in report.confusions)
         errors = report.images - round(report.accuracy * report.images)
         print(f"\nmost confused (true -> predicted; the {len(report.confusions)} most frequent pairs, "
-              f"{shown} of {errors} errors)", file=out)
+              f"{listed_errors} of {errors} errors)", file=out)
         for true, predicted, count in report.confusions:
             print(f"  {count:>5}  {true} -> {predicted}", file=out)

@@ -265,7 +265,8 @@ def test_washout_takes_colour_and_fades_half():
     assert bool(washed.all())
     assert bool((spread <= 0.4 * 0.6 + 1e-5).all())
     assert 0.35 < brighter.float().mean() < 0.65
-    assert float(result.min()) >= 0.0 and float(result.max()) <= 1.0
+    assert float(result.min()) >= 0.0
+    assert float(result.max()) <= 1.0
 
 
 def test_washout_chooses_a_share_and_leaves_the_rest():

@@ -81,8 +81,8 @@ def test_glyph_pooling_rejects_class_without_number(speed_limits, capsys):
 
 
 def test_faded_colours_grey_loses_what_needs_colour(speed_limits, capsys):
-    # Speed limits are told from "no vehicles" and the rest by the red rim
-    # the rules ask for: unchanged they are named, in grey they are not.
+    # The rules require the red rim of a speed limit, so unchanged images
+    # are named and grey ones mostly are not.
     assert faded_colours.main([str(speed_limits), "--colour", "1,0", "--exposure", "0.8", "--json"]) == 0
     rows = {row["condition"]: row for row in json.loads(capsys.readouterr().out)["rows"]}
 

@@ -144,8 +144,8 @@ def test_glyph_pool_weight_turns_reader_on():
 
 def test_bfloat16_and_float32_agree(validation_sample):
     # bfloat16 keeps about three significant digits. On real images the
-    # answers and most scores stay the same; only a sign near the threshold
-    # may change, and none in this sample is that close.
+    # signs named and most scores stay the same. Only a sign near the
+    # threshold may change, and none in this sample is that close.
     paths = validation_sample[0]
     results = {precision: Classifier(precision=precision).classify_batch(paths)
                for precision in ("float32", "bfloat16")}
